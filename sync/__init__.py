@@ -1,0 +1,1 @@
+"""HeatLedger sync core: pure rules of money, operations and merging (no I/O, no clock)."""
