@@ -1,0 +1,125 @@
+"""Suspension applications and violations (DOMAIN.md §2, cases 3 and 8)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from sync.money import bill_due_fen
+from sync.rules import Approval, ApprovalRequired, FeeRules, RuleError, Season
+from sync.vacancy import (
+    VacancyInspection,
+    decide_vacancy_application,
+    rebill_violated_suspension,
+    suspended_due_fen,
+)
+
+RULES = FeeRules()
+SEASON_2024 = RULES.season(2024)
+
+APPLICATIONS = [
+    # (what happens, applied on, takes effect this season, effective season)
+    ("applied after the season started (case 3): kept for next season", date(2024, 12, 1), False, "2025-2026"),
+    ("applied in summer: this season", date(2024, 6, 1), True, "2024-2025"),
+    ("applied on the deadline itself: this season", date(2024, 9, 30), True, "2024-2025"),
+    ("applied the day after the deadline: next season", date(2024, 10, 1), False, "2025-2026"),
+    ("applied before the season's heat starts but after Sept 30: next season", date(2024, 11, 14), False, "2025-2026"),
+    ("applied so late that next season's deadline also passed", date(2025, 10, 5), False, "2026-2027"),
+]
+
+
+@pytest.mark.parametrize(
+    "applied_on, this_season, effective",
+    [case[1:] for case in APPLICATIONS],
+    ids=[case[0] for case in APPLICATIONS],
+)
+def test_a_suspension_application_counts_from_the_first_season_whose_sept_30_deadline_it_meets(
+    applied_on, this_season, effective
+):
+    decision = decide_vacancy_application(applied_on, SEASON_2024, RULES)
+    assert decision.deadline == date(2024, 9, 30)
+    assert decision.takes_effect_this_season is this_season
+    assert decision.effective_season == effective
+    assert not decision.overridden
+
+
+def test_a_late_vacancy_claim_leaves_the_full_fee_of_the_running_season_due():
+    decision = decide_vacancy_application(date(2024, 12, 1), SEASON_2024, RULES)
+    due = suspended_due_fen("85.60", "24", RULES) if decision.takes_effect_this_season else bill_due_fen("85.60", "24")
+    assert due == 205440
+
+
+def test_a_late_application_counts_this_season_only_with_an_approver_and_a_reason():
+    approval = Approval("区域经理 王强", "业主住院，家属9月递交材料被退回")
+    decision = decide_vacancy_application(date(2024, 12, 1), SEASON_2024, RULES, approval)
+    assert decision.takes_effect_this_season
+    assert decision.overridden and decision.approval == approval
+
+
+@pytest.mark.parametrize("approver, reason", [("", "reason"), ("王强", "")])
+def test_an_override_without_an_approver_or_a_reason_is_refused(approver, reason):
+    with pytest.raises(ApprovalRequired):
+        decide_vacancy_application(date(2024, 12, 1), SEASON_2024, RULES, Approval(approver, reason))
+
+
+def test_an_approval_on_a_timely_application_is_not_recorded_as_an_override():
+    decision = decide_vacancy_application(date(2024, 9, 1), SEASON_2024, RULES, Approval("王强", "n/a"))
+    assert decision.takes_effect_this_season and not decision.overridden
+
+
+def test_a_company_with_another_deadline_configures_it():
+    rules = FeeRules(suspension_apply_by="10-15")
+    assert decide_vacancy_application(date(2024, 10, 10), rules.season(2024), rules).takes_effect_this_season
+
+
+def test_the_deadline_follows_the_seasons_start_year_even_when_the_city_moves_the_dates():
+    season = Season("2024-2025", date(2024, 11, 7), date(2025, 3, 20))
+    assert decide_vacancy_application(date(2024, 10, 1), season, RULES).effective_season == "2025-2026"
+
+
+@pytest.mark.parametrize("legacy, due", [(False, 61632), (True, 123264)])
+def test_a_suspended_flat_pays_the_basic_fee_at_the_configured_ratio(legacy, due):
+    assert suspended_due_fen("85.60", "24", RULES, legacy=legacy) == due
+
+
+BROKEN_SEAL = VacancyInspection(
+    inspected_on=date(2025, 1, 8), seal_intact=False, heat_in_use=True, seal_no="FH-2025-0001",
+    photo_ids=("a3f…01", "a3f…02"), witness="物业 赵敏",
+)
+
+
+def test_a_suspended_flat_found_heating_is_rebilled_in_full():
+    # Case 8: 616.32 (30 %) → 2,054.40, a difference of 1,438.08.
+    rebill = rebill_violated_suspension(61632, "85.60", "24", BROKEN_SEAL)
+    assert (rebill.old_due_fen, rebill.new_due_fen, rebill.delta_fen) == (61632, 205440, 143808)
+    assert rebill.inspection.evidence_complete
+
+
+def test_the_rebill_adds_no_late_fee_unless_a_contract_says_so():
+    assert not RULES.late_fee.enabled
+    assert rebill_violated_suspension(61632, "85.60", "24", BROKEN_SEAL).new_due_fen == bill_due_fen("85.60", "24")
+
+
+def test_an_intact_seal_in_a_cold_flat_is_no_violation():
+    quiet = VacancyInspection(date(2025, 1, 8), seal_intact=True, heat_in_use=False, seal_no="FH-2025-0001")
+    with pytest.raises(RuleError):
+        rebill_violated_suspension(61632, "85.60", "24", quiet)
+
+
+@pytest.mark.parametrize(
+    "inspection, complete",
+    [
+        (BROKEN_SEAL, True),
+        (VacancyInspection(date(2025, 1, 8), False, True, seal_no="FH-1", photo_ids=("p",), signed_by="业主"), True),
+        (VacancyInspection(date(2025, 1, 8), False, True, seal_no="FH-1", photo_ids=("p",)), False),
+        (VacancyInspection(date(2025, 1, 8), False, True, photo_ids=("p",), witness="物业"), False),
+        (VacancyInspection(date(2025, 1, 8), False, True, seal_no="FH-1", witness="物业"), False),
+    ],
+)
+def test_evidence_of_a_violation_needs_photos_the_seal_number_and_a_signature_or_a_witness(inspection, complete):
+    assert inspection.evidence_complete is complete
+
+
+def test_a_suspended_bill_above_the_full_fee_is_refused():
+    with pytest.raises(ValueError):
+        rebill_violated_suspension(300000, Decimal("85.60"), "24", BROKEN_SEAL)
