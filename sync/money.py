@@ -25,7 +25,9 @@ __all__ = [
     "legal_days",
     "parse_area",
     "refund_low_temp_fen",
+    "product_fen",
     "refund_no_heat_fen",
+    "to_decimal",
 ]
 
 MAX_AREA_M2 = Decimal("100000")
@@ -44,7 +46,7 @@ def _require_int(name: str, value: object) -> int:
     return value
 
 
-def _to_decimal(name: str, value: object) -> Decimal:
+def to_decimal(name: str, value: object) -> Decimal:
     """A finite Decimal from a Decimal, str or int; a float is refused (it has already rounded)."""
     if isinstance(value, float):
         raise TypeError(f"{name} must not be a float; pass a decimal string or Decimal")
@@ -66,8 +68,8 @@ def _round_half_up(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-def _exact_product_fen(factors: Sequence[Decimal], divisor: int = 1) -> int:
-    """product(factors) × 100 / divisor in fen, with the only rounding at the very end.
+def product_fen(factors: Sequence[Decimal], divisor: int = 1) -> int:
+    """product(factors) × 100 / divisor in fen, rounded half-up once, at the very end (non-negative).
 
     Each Decimal becomes an exact integer ratio, so no intermediate step can round (case 6:
     169.785 → 169.79 must come from the exact quotient, not from a rounded daily fee).
@@ -105,14 +107,14 @@ def bill_due_fen(
 
     85.60 m² × 24 元 = 205440 fen; × 0.30 (暂停供热基本费) = 61632 fen.
     """
-    area = _to_decimal("area_m2", area_m2)
-    price = _to_decimal("price_yuan_per_m2", price_yuan_per_m2)
-    share = _to_decimal("ratio", ratio)
+    area = to_decimal("area_m2", area_m2)
+    price = to_decimal("price_yuan_per_m2", price_yuan_per_m2)
+    share = to_decimal("ratio", ratio)
     if area < 0 or price < 0:
         raise ValueError("area and price must not be negative")
     if not Decimal(0) <= share <= Decimal(1):
         raise ValueError(f"ratio must be between 0 and 1, got {ratio!r}")
-    return _exact_product_fen((area, price, share))
+    return product_fen((area, price, share))
 
 
 # --- allocation of a payment ----------------------------------------------------------------------
@@ -217,15 +219,15 @@ def refund_low_temp_fen(
     DOMAIN.md §1 (2010 model contract); the area is that of the failing bedrooms and living rooms
     only, the ratio is the contract's 退费比例. One rounding, half-up, at the end.
     """
-    price = _to_decimal("price_yuan_per_m2", price_yuan_per_m2)
-    area = _to_decimal("area_m2", area_m2)
-    share = _to_decimal("ratio", ratio)
+    price = to_decimal("price_yuan_per_m2", price_yuan_per_m2)
+    area = to_decimal("area_m2", area_m2)
+    share = to_decimal("ratio", ratio)
     _check_days(legal_days, days)
     if price < 0 or area < 0:
         raise ValueError("price and area must not be negative")
     if not Decimal(0) <= share <= Decimal(1):
         raise ValueError(f"ratio must be between 0 and 1, got {ratio!r}")
-    return _exact_product_fen((price, area, Decimal(days), share), divisor=legal_days)
+    return product_fen((price, area, Decimal(days), share), divisor=legal_days)
 
 
 # --- 大写 and display ------------------------------------------------------------------------------
