@@ -1,0 +1,34 @@
+"""HeatLedger server: the sync API for phones, the clerks' console, documents and jobs."""
+from flask import Flask
+
+from . import config, errors
+from .extensions import db, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(config.load(overrides))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.MIGRATIONS_DIR))
+    errors.init_app(app)
+
+    from . import models  # noqa: F401  (registers the tables on the metadata)
+    from .auth.routes import bp as auth_bp
+    from .sync_api.routes import bp as sync_bp
+    from .review.routes import bp as review_bp
+    from .admin.routes import bp as admin_bp
+    from .web.routes import bp as web_bp
+    from .openapi import bp as openapi_bp
+
+    for bp in (auth_bp, sync_bp, review_bp, admin_bp, web_bp, openapi_bp):
+        app.register_blueprint(bp)
+
+    from .web.routes import init_gzip
+    init_gzip(app)
+
+    from . import cli
+    cli.init_app(app)
+    return app

@@ -1,0 +1,71 @@
+"""Admin actions: revoke a device, set a collector's buildings. Each is audited and logged for pulls."""
+import sqlalchemy as sa
+
+from ..changes import audit, begin_write, touch
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Assignment, Building, Device, Household, Project, User, utcnow
+from ..timefmt import iso_utc
+
+
+def device_view(device: Device, username: str) -> dict:
+    return {"id": device.id, "code": device.code, "name": device.name, "username": username,
+            "revoked_at": iso_utc(device.revoked_at), "last_seen_at": iso_utc(device.last_seen_at),
+            "device_last_seq": device.seq_contiguous or 0, "seq_max": device.seq_max or 0,
+            "gap": (device.seq_max or 0) > (device.seq_contiguous or 0), "app_version": device.app_version}
+
+
+def list_devices() -> list[dict]:
+    rows = db.session.execute(sa.select(Device, User.username).join(User, User.id == Device.user_id)
+                              .order_by(Device.created_at.desc())).all()
+    return [device_view(d, u) for d, u in rows]
+
+
+def revoke_device(device_id: str, admin: User) -> dict:
+    begin_write()
+    device = db.session.get(Device, device_id)
+    if device is None:
+        raise ApiError("not_found", {"field": "device_id"})
+    if device.revoked_at is None:
+        now = utcnow()
+        device.revoked_at, device.revoked_by = now, admin.id
+        audit("device.revoked", "device", device.id, {"revoked_at": None}, {"revoked_at": iso_utc(now)}, None,
+              admin.id, now)
+    db.session.commit()
+    return device_view(device, db.session.get(User, device.user_id).username)
+
+
+def set_assignments(username: str, buildings: list[dict], admin: User) -> dict:
+    """Replace a collector's buildings from now on; the moved households reach the phones by the change log."""
+    begin_write()
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise ApiError("not_found", {"field": "username"})
+    wanted = set()
+    for ref in buildings:
+        building_id = db.session.scalar(sa.select(Building.id).join(Project, Project.id == Building.project_id)
+                                         .where(Project.name == ref["project"], Building.name == ref["building"]))
+        if building_id is None:
+            raise ApiError("validation_failed", {"building": ref})
+        wanted.add(building_id)
+    now = utcnow()
+    current = {a.building_id: a for a in db.session.scalars(sa.select(Assignment).where(
+        Assignment.user_id == user.id, Assignment.valid_to.is_(None)))}
+    ended = set(current) - wanted
+    added = wanted - set(current)
+    for building_id in ended:
+        current[building_id].valid_to = now
+    for building_id in added:
+        db.session.add(Assignment(user_id=user.id, building_id=building_id, valid_from=now, created_by=admin.id))
+    if ended or added:
+        audit("assignment.set", "user", user.id, {"buildings": sorted(current)}, {"buildings": sorted(wanted)},
+              None, admin.id, now)
+        moved = db.session.scalars(sa.select(Household.id).where(Household.building_id.in_(ended | added)))
+        touch(list(moved), bump_version=False, now=now)
+    db.session.commit()
+    refs = db.session.execute(sa.select(Project.name, Building.name).join(Project, Project.id == Building.project_id)
+                              .where(Building.id.in_(wanted))).all()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Household)
+                              .where(Household.building_id.in_(wanted)))
+    return {"username": username, "buildings": [{"project": p, "building": b} for p, b in refs],
+            "households": count}

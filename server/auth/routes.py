@@ -1,0 +1,15 @@
+"""POST /api/v1/auth/login."""
+from flask import Blueprint, request
+
+from ..schemas_util import load_json
+from . import service
+from .schemas import login_in, login_out
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
+
+
+@bp.post("/login")
+def login():
+    """Sign in and enrol this device."""
+    body = load_json(login_in)
+    return login_out.dump(service.login(body["username"], body["password"], body["device_name"]))

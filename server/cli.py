@@ -1,0 +1,28 @@
+"""Commands: `flask --app server demo-seed [--households N]`, `flask --app server rotate-epoch`."""
+import click
+import sqlalchemy as sa
+
+from .extensions import db
+
+
+def init_app(app):
+    @app.cli.command("demo-seed")
+    @click.option("--households", default=600, show_default=True, type=click.IntRange(10, 200000))
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+    def demo_seed(households, if_empty):
+        """Fill an empty database with the demo data of PROTOCOL.md."""
+        from .demo import seed
+        from .models import User
+        if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+            if if_empty:
+                click.echo("demo-seed: the database has data; left as it is")
+                return
+            raise click.ClickException("demo-seed needs an empty database (it has users already)")
+        summary = seed(households)
+        click.echo(f"demo-seed: {summary}")
+
+    @app.cli.command("rotate-epoch")
+    def rotate_epoch():
+        """After restoring a backup: make every phone's cursor invalid, so phones take a fresh snapshot."""
+        from .changes import rotate_epoch as rotate
+        click.echo(f"epoch: {rotate()}")

@@ -1,0 +1,80 @@
+"""The one catalogue of errors, turned into PROTOCOL.md's error body in one place.
+
+Every failure at every endpoint answers {"error": {"code", "message", "details"}}, with the message in
+the request's language (zh-CN by default, en on request) and never a stack trace, SQL or path.
+"""
+import logging
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+# code: (HTTP status, zh-CN, en)
+CATALOGUE = {
+    "bad_request": (400, "请求格式不正确", "The request is malformed"),
+    "validation_failed": (400, "请求内容未通过校验", "The request did not pass validation"),
+    "hash_mismatch": (400, "文件内容与其哈希值不符", "The body does not match its sha256"),
+    "unsupported_media_type": (415, "只接受 JPEG、PNG 或 WebP 图片", "Only JPEG, PNG or WebP images are accepted"),
+    "bad_credentials": (401, "用户名或密码错误", "Wrong username or password"),
+    "unauthorized": (401, "需要登录", "Sign-in required"),
+    "token_expired": (401, "登录已过期，请重新登录", "The sign-in has expired; sign in again"),
+    "device_revoked": (401, "此设备已被停用，请联系管理员", "This device has been revoked; contact an administrator"),
+    "forbidden": (403, "无权执行此操作", "You are not allowed to do this"),
+    "device_mismatch": (403, "设备编号与登录设备不符", "device_id is not the device of this token"),
+    "not_found": (404, "找不到请求的资源", "Not found"),
+    "method_not_allowed": (405, "不支持此请求方法", "Method not allowed"),
+    "already_resolved": (409, "该复核事项已处理", "This review item is already resolved"),
+    "conflict": (409, "数据冲突，请刷新后重试", "Conflict; reload and try again"),
+    "batch_too_large": (413, "一次最多提交 500 条操作、1 MiB", "At most 500 operations and 1 MiB per push"),
+    "payload_too_large": (413, "请求体过大", "The request body is too large"),
+    "too_many_attempts": (429, "登录失败次数过多，请 10 分钟后再试", "Too many failed sign-ins; try again in 10 minutes"),
+    "internal_error": (500, "服务器内部错误，请稍后重试", "Internal server error; try again later"),
+    "service_unavailable": (503, "服务暂不可用，请稍后重试", "Service unavailable; try again later"),
+}
+
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+              429: "too_many_attempts", 503: "service_unavailable"}
+
+
+class ApiError(Exception):
+    """A failure from the catalogue; raise it anywhere below a handler."""
+
+    def __init__(self, code: str, details: dict | None = None, status: int | None = None):
+        super().__init__(code)
+        self.code = code
+        self.details = details or {}
+        self.status = status or CATALOGUE[code][0]
+
+
+def wants_english() -> bool:
+    lang = (request.args.get("lang") or request.headers.get("Accept-Language") or "").strip().lower()
+    return lang.startswith("en")
+
+
+def message(code: str) -> str:
+    _, zh, en = CATALOGUE.get(code, CATALOGUE["internal_error"])
+    return en if wants_english() else zh
+
+
+def error_response(code: str, details: dict | None = None, status: int | None = None):
+    status = status or CATALOGUE.get(code, CATALOGUE["internal_error"])[0]
+    body = {"error": {"code": code, "message": message(code), "details": details or {}}}
+    return jsonify(body), status
+
+
+def init_app(app):
+    @app.errorhandler(ApiError)
+    def _api_error(e: ApiError):
+        return error_response(e.code, e.details, e.status)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException):
+        code = HTTP_CODES.get(e.code, "bad_request" if (e.code or 500) < 500 else "internal_error")
+        return error_response(code, status=e.code)
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response("internal_error")

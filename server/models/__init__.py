@@ -1,0 +1,10 @@
+"""The tables, one module per domain noun. Models hold columns and relations, not business rules."""
+from .base import utcnow  # noqa: F401
+from .people import User, Device, LoginAttempt, Assignment  # noqa: F401
+from .estate import Project, Building, Household, Party, Account  # noqa: F401
+from .billing import Season, RateRule, Setting, Bill, BillAdjustment, SuspensionApplication  # noqa: F401
+from .journal import Payment, Allocation  # noqa: F401
+from .operations import Operation, Quarantine, SyncSession, DeviceSeq  # noqa: F401
+from .field import FieldRecord, CollectionAction, Attachment  # noqa: F401
+from .review import ReviewItem  # noqa: F401
+from .changes import ChangeLog, AuditLog, Meta  # noqa: F401

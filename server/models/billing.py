@@ -1,0 +1,85 @@
+"""Seasons, rate rules, settings, bills (应收), their adjustments and suspension applications (报停)."""
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Model, created_at
+
+
+class Season(Model):
+    """采暖期, as data (DOMAIN.md §1): the city may move its dates."""
+    __tablename__ = "season"
+    id: Mapped[str] = mapped_column(sa.String(9), primary_key=True)  # "2026-2027"
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    open: Mapped[bool] = mapped_column(default=False)
+    due_on: Mapped[date | None]  # end of the payment window; limitation runs from here (DOMAIN.md case 10)
+
+
+class RateRule(Model):
+    """Price per m² of building area for one season, use and heat source; old bills keep old rates."""
+    __tablename__ = "rate_rule"
+    __table_args__ = (sa.UniqueConstraint("season_id", "category", "heat_source", "zone",
+                                          name="uq_rate_rule_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[str] = mapped_column(sa.ForeignKey("season.id"))
+    category: Mapped[str] = mapped_column(sa.String(16))  # residential | non_residential
+    heat_source: Mapped[str] = mapped_column(sa.String(20), default="city_network")
+    zone: Mapped[str] = mapped_column(sa.String(10), default="")  # core6 | other for non-residential
+    price_yuan: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
+    suspension_ratio: Mapped[Decimal] = mapped_column(sa.Numeric(5, 4), default=Decimal("0.30"))
+    doc_ref: Mapped[str | None] = mapped_column(sa.String(80))
+
+
+class Setting(Model):
+    """Fee rules an admin changes without code (DOMAIN.md §8b): one JSON value per key."""
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    value: Mapped[dict] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = created_at()
+
+
+class Bill(Model):
+    """应收 of one household for one season. `paid_fen` is a cache of its allocations, kept in the
+    same transaction (DESIGN.md inv. 2); `due_fen` moves only through a BillAdjustment (inv. 4)."""
+    __tablename__ = "bill"
+    __table_args__ = (sa.UniqueConstraint("household_id", "season_id", name="uq_bill_household_season"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[str] = mapped_column(sa.ForeignKey("household.id"), index=True)
+    season_id: Mapped[str] = mapped_column(sa.ForeignKey("season.id"), index=True)
+    account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id"))
+    area_m2: Mapped[Decimal] = mapped_column(sa.Numeric(9, 2))
+    price_yuan: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
+    ratio: Mapped[Decimal] = mapped_column(sa.Numeric(5, 4), default=Decimal("1"))
+    due_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    paid_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    issued_on: Mapped[date]
+
+
+class BillAdjustment(Model):
+    """Every change of a bill's due amount, with its reason and approver (never a silent edit)."""
+    __tablename__ = "bill_adjustment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(sa.ForeignKey("bill.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # area_fix | vacancy_grant | vacancy_revoke | refund | write_off
+    before_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    after_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    approved_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    review_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("review_item.id"))
+    created_at: Mapped[datetime] = created_at()
+
+
+class SuspensionApplication(Model):
+    """报停: a whole flat for whole seasons (京管发〔2022〕22号, DOMAIN.md §2)."""
+    __tablename__ = "suspension_application"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[str] = mapped_column(sa.ForeignKey("household.id"), index=True)
+    season_id: Mapped[str] = mapped_column(sa.ForeignKey("season.id"))
+    applied_on: Mapped[date]
+    ratio: Mapped[Decimal] = mapped_column(sa.Numeric(5, 4))
+    status: Mapped[str] = mapped_column(sa.String(12), default="approved")  # applied|approved|rejected|violated|resumed
+    agreement_no: Mapped[str | None] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = created_at()

@@ -1,0 +1,25 @@
+"""GET /api/v1/review, POST /api/v1/review/<id>/resolve."""
+from flask import Blueprint, g
+
+from ..auth.service import authenticate
+from ..schemas_util import load_args, load_json
+from . import service
+from .schemas import item_out, list_out, resolve_in, review_args
+
+bp = Blueprint("review", __name__, url_prefix="/api/v1/review")
+
+
+@bp.get("")
+@authenticate("clerk", "admin")
+def list_items():
+    """The review queue, oldest first."""
+    args = load_args(review_args)
+    return list_out.dump(service.list_items(args["state"], args["kind"], args["page"], args["per_page"]))
+
+
+@bp.post("/<int:item_id>/resolve")
+@authenticate("clerk", "admin")
+def resolve(item_id):
+    """Decide a review item, with a reason."""
+    body = load_json(resolve_in)
+    return item_out.dump(service.resolve(item_id, body["decision"], body["reason"], g.user))

@@ -1,0 +1,148 @@
+"""The review queue: list anomalies and resolve them with a decision and a reason.
+
+What each decision does, by the kind of item (PROTOCOL.md, Flags; DOMAIN.md §8(d)):
+- a held payment (`device_revoked`): accept applies it now; void or dismiss voids it (it never counted);
+- a void request (`void_request`): accept or void reverses the payment; dismiss keeps it;
+- other payment flags: void reverses the payment (e.g. a duplicate captured twice, case 5); accept or
+  dismiss keeps it as it is;
+- `vacancy_violation`: rebill bills the season in full and the flat is active again (case 8);
+- `vacancy_claim`: accept records a suspension application for the next season (case 3);
+- `area_mismatch`: rebill takes the measured area for the household and the open season's bill (case 7).
+Each decision is a recorded change that reaches the phone in its next pull.
+"""
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from ..billing import service as billing
+from ..changes import audit, begin_write, touch
+from ..errors import ApiError
+from ..extensions import db
+from ..models import (Bill, Building, FieldRecord, Household, Payment, ReviewItem, Season, SuspensionApplication,
+                      User, utcnow)
+from ..sync_api.records import label
+from ..timefmt import iso_utc
+
+PAYMENT_FLAGS = {"overpaid", "out_of_scope", "receipt_duplicate", "duplicate_suspect", "clock_skew",
+                 "season_closed"}
+ALLOWED = {"device_revoked": {"accept", "void", "dismiss"}, "void_request": {"accept", "void", "dismiss"},
+           "vacancy_violation": {"rebill", "dismiss", "accept"}, "vacancy_claim": {"accept", "dismiss"},
+           "area_mismatch": {"rebill", "dismiss", "accept"}, "complaint": {"accept", "dismiss"}}
+
+
+def list_items(state: str, kind: str | None, page: int, per_page: int) -> dict:
+    query = sa.select(ReviewItem, User.username, Household, Building.name).outerjoin(
+        User, User.id == ReviewItem.collector_id).outerjoin(Household, Household.id == ReviewItem.household_id) \
+        .outerjoin(Building, Building.id == Household.building_id)
+    count = sa.select(sa.func.count()).select_from(ReviewItem)
+    if state != "all":
+        query, count = query.where(ReviewItem.state == state), count.where(ReviewItem.state == state)
+    if kind:
+        query, count = query.where(ReviewItem.kind == kind), count.where(ReviewItem.kind == kind)
+    rows = db.session.execute(query.order_by(ReviewItem.id).limit(per_page).offset((page - 1) * per_page)).all()
+    payments = {p.id: p for p in db.session.scalars(sa.select(Payment).where(
+        Payment.id.in_({r[0].payment_id for r in rows if r[0].payment_id})))}
+    return {"items": [_item(item, collector, household, building, payments.get(item.payment_id))
+                      for item, collector, household, building in rows],
+            "page": page, "per_page": per_page, "total": db.session.scalar(count)}
+
+
+def _item(item: ReviewItem, collector, household, building, payment) -> dict:
+    return {"id": item.id, "kind": item.kind, "flags": item.flags or [], "household_id": item.household_id,
+            "label": label(building, household.unit, household.room) if household else None,
+            "op_id": item.op_id, "collector": collector, "created_at": iso_utc(item.created_at),
+            "state": item.state, "decision": item.decision, "reason": item.reason, "details": item.details or {},
+            "payment": None if payment is None else {
+                "receipt_no": payment.receipt_no, "amount_fen": payment.amount_fen, "method": payment.method,
+                "state": payment.state, "collected_at": iso_utc(payment.collected_at)}}
+
+
+def resolve(item_id: int, decision: str, reason: str, clerk: User) -> dict:
+    begin_write()
+    item = db.session.get(ReviewItem, item_id, with_for_update=True)
+    if item is None:
+        raise ApiError("not_found")
+    if item.state == "resolved":
+        raise ApiError("already_resolved", {"decision": item.decision})
+    allowed = ALLOWED.get(item.kind, {"accept", "void", "dismiss"} if item.kind in PAYMENT_FLAGS else
+                          {"accept", "dismiss"})
+    if decision not in allowed:
+        raise ApiError("validation_failed", {"decision": decision, "allowed": sorted(allowed)})
+    _carry_out(item, decision, reason, clerk.id)
+    now = utcnow()
+    audit("review.resolved", "review_item", item.id, {"state": "open"}, {"state": "resolved", "decision": decision},
+          reason, clerk.id, now)
+    item.state, item.decision, item.reason, item.decided_by, item.decided_at = "resolved", decision, reason, \
+        clerk.id, now
+    if item.household_id:
+        touch([item.household_id], now=now)
+    db.session.commit()
+    household = db.session.get(Household, item.household_id) if item.household_id else None
+    building = db.session.get(Building, household.building_id).name if household else None
+    collector = db.session.get(User, item.collector_id).username if item.collector_id else None
+    payment = db.session.get(Payment, item.payment_id) if item.payment_id else None
+    return _item(item, collector, household, building, payment)
+
+
+def _carry_out(item: ReviewItem, decision: str, reason: str, clerk_id: int):
+    payment = db.session.get(Payment, item.payment_id) if item.payment_id else None
+    if item.kind == "device_revoked":
+        if payment is not None and payment.state == "held":
+            if decision == "accept":
+                billing.accept_held_payment(payment, clerk_id, reason)
+            else:
+                billing.reverse_payment(payment, clerk_id, reason)
+        elif item.field_record_id:
+            record = db.session.get(FieldRecord, item.field_record_id)
+            record.state = "recorded" if decision == "accept" else "voided"
+        return
+    if item.kind == "void_request" and payment is not None:
+        if decision in ("accept", "void"):
+            billing.reverse_payment(payment, clerk_id, reason)
+        elif payment.state == "void_requested":
+            audit("payment.void_refused", "payment", payment.id, {"state": payment.state}, {"state": "recorded"},
+                  reason, clerk_id)
+            payment.state = "recorded"
+        return
+    if item.kind in PAYMENT_FLAGS and payment is not None and decision == "void":
+        billing.reverse_payment(payment, clerk_id, reason)
+        return
+    if item.kind == "vacancy_violation" and decision == "rebill":
+        household = db.session.get(Household, item.household_id)
+        bill = _bill(item.household_id, (item.details or {}).get("season"))
+        if bill is not None:
+            billing.adjust_bill(bill, "vacancy_revoke", reason, clerk_id, item.id, ratio=Decimal("1"))
+        db.session.execute(sa.update(SuspensionApplication).where(
+            SuspensionApplication.household_id == item.household_id, SuspensionApplication.status == "approved")
+            .values(status="violated"))
+        billing.set_household_status(household, "active", reason, clerk_id)
+        return
+    if item.kind == "vacancy_claim" and decision == "accept":
+        nxt = db.session.scalar(sa.select(Season).where(Season.starts_on > _season_start(
+            (item.details or {}).get("season"))).order_by(Season.starts_on))
+        db.session.add(SuspensionApplication(household_id=item.household_id, season_id=(nxt or _open_season()).id,
+                                             applied_on=utcnow().date(), ratio=Decimal("0.30"), status="applied"))
+        return
+    if item.kind == "area_mismatch" and decision == "rebill":
+        household = db.session.get(Household, item.household_id)
+        measured = Decimal(item.details["measured_m2"])
+        audit("household.area", "household", household.id, {"area_m2": str(household.area_m2)},
+              {"area_m2": str(measured), "area_source": "survey"}, reason, clerk_id)
+        household.area_m2, household.area_source, household.area_checked_on = measured, "survey", utcnow().date()
+        bill = _bill(household.id, None)
+        if bill is not None:
+            billing.adjust_bill(bill, "area_fix", reason, clerk_id, item.id, area_m2=measured)
+
+
+def _open_season() -> Season:
+    return db.session.scalar(sa.select(Season).where(Season.open).order_by(Season.starts_on.desc()))
+
+
+def _season_start(season_id):
+    season = db.session.get(Season, season_id) if season_id else None
+    return (season or _open_season()).starts_on
+
+
+def _bill(household_id: str, season_id: str | None) -> Bill | None:
+    season_id = season_id or _open_season().id
+    return db.session.scalar(sa.select(Bill).where(Bill.household_id == household_id, Bill.season_id == season_id))

@@ -1,0 +1,368 @@
+"""Push (PROTOCOL.md, Push): apply a batch of field operations exactly once.
+
+The steps: load in a few queries everything the batch needs (known op_ids, households, bills, recent
+payments, assignments, receipt numbers), let the pure core decide each operation in order, then write
+with bulk inserts in one transaction. Exactly once rests on the unique `operation.op_id`: a batch that
+meets a concurrent twin fails on it, rolls back and is decided again, and the twin's ops come back
+`duplicate`. An operation whose write fails on its own is retried alone in a savepoint and, if it
+still fails, recorded in quarantine as rejected; it never blocks the ones after it.
+"""
+import json
+import logging
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from sync import merge
+from sync.ops import Op, OpError, parse_op, parse_time, valid_op_id
+
+from ..changes import audit_rows, begin_write, touch
+from ..errors import ApiError, message
+from ..extensions import db
+from ..models import (Allocation, Assignment, Bill, Device, DeviceSeq, FieldRecord, Household, Operation, Party,
+                      Payment, Quarantine, ReviewItem, Season, SyncSession, utcnow)
+
+log = logging.getLogger(__name__)
+MAX_OPS, MAX_BYTES = 500, 1024 * 1024
+
+
+def _error(code: str, details: dict) -> dict:
+    return {"code": code, "message": message(code), "details": details}
+
+
+def _rejected(raw, code: str, details: dict) -> dict:
+    op_id = raw.get("op_id") if isinstance(raw, dict) else None
+    seq = raw.get("seq") if isinstance(raw, dict) else None
+    return {"op_id": op_id if isinstance(op_id, str) else None, "seq": seq if isinstance(seq, int) else None,
+            "status": "rejected", "flags": [], "receipt_no": None, "allocations": [], "credit_fen": 0,
+            "error": _error(code, details)}
+
+
+class _Batch:
+    """Everything one push reads before deciding, and everything it will write."""
+
+    def __init__(self, user, device, ops: list, parsed: list, ctx_args: dict, session_id: int, now: datetime):
+        self.user, self.device, self.raw_ops, self.parsed, self.now = user, device, ops, parsed, now
+        self.session_id = session_id
+        valid = [p for p in parsed if isinstance(p, Op)]
+        op_ids = {r.get("op_id") for r in ops if isinstance(r, dict) and valid_op_id(r.get("op_id"))}
+        self.known = {o.op_id: o for o in db.session.scalars(sa.select(Operation).where(Operation.op_id.in_(op_ids)))} \
+            if op_ids else {}
+        hh_ids = {p.household_id for p in valid}
+        void_targets = {p.data["payment_op_id"] for p in valid if p.type == "payment_void"}
+        self.void_targets = {p.op_id: p for p in db.session.scalars(
+            sa.select(Payment).where(Payment.op_id.in_(void_targets)))} if void_targets else {}
+        self.households = {h.id: h for h in db.session.scalars(
+            sa.select(Household).where(Household.id.in_(hh_ids)))} if hh_ids else {}
+        season_rows = list(db.session.scalars(sa.select(Season).order_by(Season.starts_on)))
+        self.season_order = {s.id: i for i, s in enumerate(season_rows)}
+        self.bill_ids = {}
+        bills = defaultdict(list)
+        for b in db.session.scalars(sa.select(Bill).where(Bill.household_id.in_(self.households))):
+            bills[b.household_id].append(b)
+            self.bill_ids[(b.household_id, b.season_id)] = b.id
+        times = [merge.corrected_time(p, ctx_args["probe"])[0] for p in valid] or [now]
+        seen = defaultdict(list)
+        if self.households:
+            for p in db.session.execute(sa.select(Payment.household_id, Payment.op_id, Payment.amount_fen,
+                                                  Payment.collected_at, Payment.state).where(
+                    Payment.household_id.in_(self.households), Payment.kind == "payment",
+                    Payment.collected_at.between(min(times) - merge.DUPLICATE_WINDOW,
+                                                 max(times) + merge.DUPLICATE_WINDOW))):
+                seen[p.household_id].append(merge.PaymentSeen(p.op_id, p.amount_fen, p.collected_at, p.state))
+        spans = defaultdict(list)
+        buildings = {h.building_id for h in self.households.values()}
+        if buildings:
+            for a in db.session.execute(sa.select(Assignment.building_id, Assignment.valid_from, Assignment.valid_to)
+                                        .where(Assignment.user_id == user.id, Assignment.building_id.in_(buildings))):
+                spans[a.building_id].append((a.valid_from, a.valid_to))
+        self.states = {}
+        for h in self.households.values():
+            ordered = sorted(bills[h.id], key=lambda b: self.season_order.get(b.season_id, 0))
+            self.states[h.id] = merge.HouseholdState(
+                id=h.id, status=h.status, area_m2=h.area_m2, dunning_stage=h.dunning_stage,
+                bills=[merge.BillState(b.season_id, b.due_fen, b.paid_fen) for b in ordered],
+                payments=seen[h.id], assignments=spans[h.building_id])
+        receipts = {p.data["receipt_no"] for p in valid if p.type == "payment"}
+        used = dict(db.session.execute(sa.select(Payment.receipt_no, Payment.op_id)
+                                       .where(Payment.receipt_no.in_(receipts))).all()) if receipts else {}
+        self.ctx = merge.Context(now=now, skew=ctx_args["skew"], device_revoked=device.revoked_at is not None,
+                                 seasons_open={s.id: s.open for s in season_rows}, used_receipts=used)
+        # what will be written
+        self.operations, self.quarantine, self.payments, self.allocations = [], [], [], []
+        self.bill_deltas, self.fields, self.reviews, self.touched = defaultdict(int), [], [], set()
+        self.household_updates, self.payment_states, self.audits = {}, {}, []
+
+    def run(self) -> list[dict]:
+        results = []
+        batch_seen: dict[str, tuple[str, dict]] = {}
+        for raw, parsed in zip(self.raw_ops, self.parsed):
+            results.append(self._one(raw, parsed, batch_seen))
+        return results
+
+    def _one(self, raw, parsed, batch_seen) -> dict:
+        if isinstance(parsed, OpError):
+            result = _rejected(raw, parsed.code, parsed.details)
+            op_id = raw.get("op_id") if isinstance(raw, dict) else None
+            if valid_op_id(op_id) and op_id not in self.known and op_id not in batch_seen:
+                return self._record_rejected(raw, result, op_id)
+            if valid_op_id(op_id):
+                return self._repeat(raw, parsed, batch_seen) or self._quarantine(raw, result)
+            return self._quarantine(raw, result)
+        repeat = self._repeat(raw, parsed, batch_seen)
+        if repeat is not None:
+            return repeat
+        household = self.households.get(parsed.household_id)
+        if household is None:
+            return self._record_rejected(raw, _rejected(raw, "unknown_household", {"field": "household_id"}),
+                                         parsed.op_id, parsed)
+        state = self.states[household.id]
+        if parsed.type == "payment":
+            decision = merge.decide_payment(parsed, state, self.ctx)
+        elif parsed.type == "payment_void":
+            target = self.void_targets.get(parsed.data["payment_op_id"])
+            decision = merge.decide_void(parsed, state, self.ctx, target.household_id if target else None)
+        else:
+            decision = merge.decide_field(parsed, state, self.ctx)
+        if decision.status == "rejected":
+            code, details = decision.error
+            return self._record_rejected(raw, _rejected(raw, code, details), parsed.op_id, parsed)
+        result = merge.result_record(parsed.op_id, parsed.seq, decision,
+                                     parsed.data.get("receipt_no") if parsed.type == "payment" else None)
+        self._write_effects(parsed, decision)
+        self.operations.append(self._operation_row(raw, parsed, result, decision.status, decision.collected_at))
+        batch_seen[parsed.op_id] = (parsed.payload_hash, result)
+        return result
+
+    def _repeat(self, raw, parsed, batch_seen) -> dict | None:
+        """The op_id was seen before: the first answer again, or `op_id_reused` if the content differs."""
+        op_id = raw.get("op_id")
+        if op_id in batch_seen:
+            first_hash, first = batch_seen[op_id]
+        elif op_id in self.known:
+            first_hash, first = self.known[op_id].payload_hash, self.known[op_id].result
+        else:
+            return None
+        from sync.ops import payload_hash
+        if payload_hash(raw) != first_hash:
+            return self._quarantine(raw, _rejected(raw, "op_id_reused", {"field": "op_id"}))
+        if first["status"] == "rejected":
+            return dict(first)
+        return dict(first, status="duplicate")
+
+    def _operation_row(self, raw, parsed, result, status, at_corrected=None):
+        return {"op_id": raw["op_id"], "device_id": self.device.id, "user_id": self.user.id,
+                "seq": raw.get("seq") if isinstance(raw.get("seq"), int) and not isinstance(raw.get("seq"), bool)
+                else None, "type": str(raw.get("type"))[:20], "household_id": parsed.household_id if parsed else
+                (raw.get("household_id") if isinstance(raw.get("household_id"), str) else None),
+                "payload": raw, "payload_hash": parsed.payload_hash if parsed else _hash(raw), "status": status,
+                "result": result, "at_corrected": at_corrected, "sync_session_id": self.session_id,
+                "received_at": self.now}
+
+    def _record_rejected(self, raw, result, op_id, parsed=None):
+        hh = raw.get("household_id")
+        if not isinstance(hh, str) or len(hh) > 36:
+            parsed = None
+            raw_for_row = dict(raw, household_id=None)
+        else:
+            raw_for_row = raw
+        self.operations.append(self._operation_row(raw_for_row, parsed, result, "rejected"))
+        self._quarantine(raw, result)
+        return result
+
+    def _quarantine(self, raw, result):
+        text = json.dumps(raw, ensure_ascii=False, default=str)
+        op_id = raw.get("op_id") if isinstance(raw, dict) else None
+        self.quarantine.append({"op_id": str(op_id)[:80] if op_id is not None else None, "device_id": self.device.id,
+                                "user_id": self.user.id, "raw": text, "error_code": result["error"]["code"],
+                                "received_at": self.now})
+        return result
+
+    def _write_effects(self, op: Op, d: merge.Decision):
+        self.touched.add(op.household_id)
+        base_review = {"household_id": op.household_id, "op_id": op.op_id, "collector_id": self.user.id,
+                       "state": "open", "created_at": self.now}
+        if op.type == "payment":
+            self.payments.append({
+                "kind": "payment", "op_id": op.op_id, "household_id": op.household_id,
+                "amount_fen": op.data["amount_fen"], "method": op.data["method"], "receipt_no": op.data["receipt_no"],
+                "paper_receipt_no": op.data.get("paper_receipt_no"), "payer": op.data.get("payer"),
+                "note": op.data.get("note"), "named_season_id": op.data.get("season"), "season_id": d.season_id,
+                "collected_at": d.collected_at, "at_raw": op.at_raw, "posted_at": self.now,
+                "posted_on": merge.posting_date(self.now), "collector_id": self.user.id,
+                "device_id": self.device.id, "state": d.status if d.status == "held" else "recorded",
+                "flags": d.flags})
+            rule = "designated" if op.data.get("season") else "oldest_first"
+            for a in d.allocations:
+                bill_id = self.bill_ids[(op.household_id, a.season)]
+                self.allocations.append({"op_id": op.op_id, "bill_id": bill_id, "amount_fen": a.amount_fen,
+                                         "rule": rule if a.season == op.data.get("season") or rule == "oldest_first"
+                                         else "oldest_first", "created_at": self.now})
+                self.bill_deltas[bill_id] += a.amount_fen
+            for kind, details in d.review:
+                self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details,
+                                         payment_op_id=op.op_id))
+            return
+        if op.type == "payment_void":
+            target = self.void_targets[op.data["payment_op_id"]]
+            if target.state == "recorded" and d.status == "applied":
+                self.payment_states[target.id] = "void_requested"
+            for kind, details in d.review:
+                self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details,
+                                         payment_op_id=target.op_id))
+            return
+        self.fields.append({"op_id": op.op_id, "household_id": op.household_id, "kind": op.type,
+                            "season_id": op.data.get("season"), "collector_id": self.user.id,
+                            "device_id": self.device.id, "at": d.collected_at, "data": op.data,
+                            "state": "held" if d.status == "held" else "recorded", "created_at": self.now})
+        for kind, details in d.review:
+            self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details, field_op_id=op.op_id))
+        if d.household_changes:
+            self.household_updates.setdefault(op.household_id, {}).update(d.household_changes)
+
+    def write(self):
+        """Bulk inserts, ordered so that foreign keys resolve."""
+        s = db.session
+        payment_ids = {}
+        if self.payments:
+            for pid, op_id in s.execute(sa.insert(Payment).returning(Payment.id, Payment.op_id,
+                                                                     sort_by_parameter_order=True), self.payments):
+                payment_ids[op_id] = pid
+        if self.allocations:
+            s.execute(sa.insert(Allocation), [{"payment_id": payment_ids[a.pop("op_id")], **a}
+                                              for a in self.allocations])
+        if self.bill_deltas:
+            t = Bill.__table__
+            s.execute(sa.update(t).where(t.c.id == sa.bindparam("b_id")).values(paid_fen=t.c.paid_fen + sa.bindparam("delta")),
+                      [{"b_id": k, "delta": v} for k, v in self.bill_deltas.items()])
+        field_ids = {}
+        if self.fields:
+            for fid, op_id in s.execute(sa.insert(FieldRecord).returning(FieldRecord.id, FieldRecord.op_id,
+                                                                         sort_by_parameter_order=True), self.fields):
+                field_ids[op_id] = fid
+        for pid, state in self.payment_states.items():
+            s.execute(sa.update(Payment).where(Payment.id == pid, Payment.state == "recorded").values(state=state))
+            self.audits.append({"action": "payment.void_requested", "entity": "payment", "entity_id": str(pid),
+                                "before": {"state": "recorded"}, "after": {"state": state}, "user_id": self.user.id,
+                                "at": self.now})
+        if self.reviews:
+            known = {}
+            needed = {r["payment_op_id"] for r in self.reviews if r.get("payment_op_id")} - set(payment_ids)
+            if needed:
+                known = dict(s.execute(sa.select(Payment.op_id, Payment.id).where(Payment.op_id.in_(needed))).all())
+            rows = []
+            for r in self.reviews:
+                r = dict(r)
+                pay = r.pop("payment_op_id", None)
+                fld = r.pop("field_op_id", None)
+                r["payment_id"] = payment_ids.get(pay) or known.get(pay) if pay else None
+                r["field_record_id"] = field_ids.get(fld) if fld else None
+                rows.append(r)
+            s.execute(sa.insert(ReviewItem), rows)
+        for hid, changes in self.household_updates.items():
+            h = self.households[hid]
+            if "dunning_stage" in changes:
+                self.audits.append({"action": "household.dunning_stage", "entity": "household", "entity_id": hid,
+                                    "before": {"dunning_stage": h.dunning_stage},
+                                    "after": {"dunning_stage": changes["dunning_stage"]}, "user_id": self.user.id,
+                                    "at": self.now})
+                s.execute(sa.update(Household).where(Household.id == hid).values(dunning_stage=changes["dunning_stage"]))
+            if "phone" in changes:
+                party = s.get(Party, h.owner_id)
+                self.audits.append({"action": "party.phone", "entity": "party", "entity_id": str(party.id),
+                                    "before": {"phone": party.phone}, "after": {"phone": changes["phone"]},
+                                    "user_id": self.user.id, "at": self.now})
+                party.phone = changes["phone"]
+        if self.payments:
+            self.audits.extend({"action": "payment.recorded", "entity": "payment", "entity_id": str(pid),
+                                "after": {"op_id": op_id}, "user_id": self.user.id, "at": self.now}
+                               for op_id, pid in payment_ids.items())
+        if self.operations:
+            s.execute(sa.insert(Operation), self.operations)
+        if self.quarantine:
+            s.execute(sa.insert(Quarantine), self.quarantine)
+        audit_rows(self.audits)
+        touch(self.touched, now=self.now)
+
+
+def _hash(raw) -> str:
+    from sync.ops import payload_hash
+    return payload_hash(raw if isinstance(raw, dict) else {})
+
+
+def _record_seqs(device: Device, seqs: list[int]):
+    """Remember delivered seqs; advance device_last_seq over the contiguous run (gaps stay visible)."""
+    seqs = sorted({s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 < s < 2**62})
+    if not seqs:
+        return
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(DeviceSeq).on_conflict_do_nothing(),
+                       [{"device_id": device.id, "seq": s} for s in seqs])
+    contiguous = device.seq_contiguous or 0
+    later = db.session.scalars(sa.select(DeviceSeq.seq).where(DeviceSeq.device_id == device.id,
+                                                              DeviceSeq.seq > contiguous).order_by(DeviceSeq.seq))
+    for s in later:
+        if s != contiguous + 1:
+            break
+        contiguous = s
+    device.seq_contiguous = contiguous
+    device.seq_max = max(device.seq_max or 0, seqs[-1])
+
+
+def push(user, device, body: dict, client_time: str | None, raw_size: int) -> dict:
+    started = time.monotonic()
+    if raw_size > MAX_BYTES:
+        raise ApiError("batch_too_large", {"max_ops": MAX_OPS, "max_bytes": MAX_BYTES})
+    ops = body.get("ops")
+    if not isinstance(ops, list):
+        raise ApiError("bad_request", {"field": "ops"})
+    if len(ops) > MAX_OPS:
+        raise ApiError("batch_too_large", {"max_ops": MAX_OPS, "max_bytes": MAX_BYTES})
+    if body.get("device_id") != device.id:
+        raise ApiError("device_mismatch")
+    parsed = [parse_op(raw) for raw in ops]
+    client_dt = parse_time(client_time) if client_time else None
+    for attempt in range(6):
+        now = utcnow()
+        skew = merge.skew_of(client_dt, now)
+        probe = merge.Context(now=now, skew=skew, device_revoked=False, seasons_open={}, used_receipts={})
+        try:
+            begin_write()
+            session = SyncSession(kind="push", device_id=device.id, user_id=user.id,
+                                  app_version=str(body.get("app_version"))[:40] if body.get("app_version") else None,
+                                  outbox_depth=body.get("outbox_depth") if isinstance(body.get("outbox_depth"), int)
+                                  and not isinstance(body.get("outbox_depth"), bool) else None,
+                                  bytes_in=raw_size, skew_seconds=int(skew.total_seconds()), started_at=now)
+            db.session.add(session)
+            db.session.flush()
+            batch = _Batch(user, device, ops, parsed, {"skew": skew, "probe": probe}, session.id, now)
+            results = batch.run()
+            batch.write()
+            dev = db.session.get(Device, device.id)
+            _record_seqs(dev, [r.get("seq") for r in ops if isinstance(r, dict)])
+            dev.last_seen_at = now
+            if session.app_version:
+                dev.app_version = session.app_version
+            counts = defaultdict(int)
+            for r in results:
+                counts[r["status"]] += 1
+            session.counts = dict(counts)
+            session.ms = int((time.monotonic() - started) * 1000)
+            db.session.commit()
+            return {"server_time": now.isoformat(timespec="seconds") + "Z", "results": results}
+        except IntegrityError:
+            # A concurrent request applied some of these op_ids first: decide again; they are duplicates now.
+            db.session.rollback()
+            log.info("push: integrity conflict, retrying (attempt %s)", attempt + 1)
+        except OperationalError:
+            db.session.rollback()
+            log.warning("push: database busy, retrying (attempt %s)", attempt + 1)
+            time.sleep(0.05 * (attempt + 1))
+    raise ApiError("service_unavailable")

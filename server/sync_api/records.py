@@ -1,0 +1,75 @@
+"""The household record a phone caches (PROTOCOL.md, Pull), built for many households in a few queries."""
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from sync.receipts import masked_phone
+
+from ..extensions import db
+from ..models import Bill, Building, FieldRecord, Household, Party, Payment, Project, ReviewItem, Season
+from ..timefmt import iso_utc
+
+
+def seasons() -> list[Season]:
+    return list(db.session.scalars(sa.select(Season).order_by(Season.starts_on)))
+
+
+def payment_seasons(all_seasons: list[Season]) -> list[str]:
+    """The open season and the one before it: the payments a collector may be asked about at the door."""
+    ids = [s.id for s in all_seasons]
+    open_ids = [s.id for s in all_seasons if s.open]
+    if not open_ids:
+        return ids[-2:]
+    i = ids.index(open_ids[-1])
+    return ids[max(i - 1, 0):i + 1]
+
+
+def label(building: str, unit: str, room: str) -> str:
+    return f"{building}号楼{unit}单元{room}"
+
+
+def household_records(ids: list[str], all_seasons: list[Season] | None = None) -> list[dict]:
+    if not ids:
+        return []
+    all_seasons = all_seasons if all_seasons is not None else seasons()
+    order = {s.id: i for i, s in enumerate(all_seasons)}
+    rows = db.session.execute(
+        sa.select(Household, Building.name, Project.name, Party.name, Party.phone)
+        .join(Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id)
+        .join(Party, Party.id == Household.owner_id).where(Household.id.in_(ids))
+        .execution_options(populate_existing=False)).all()
+    bills, payments, visits = defaultdict(list), defaultdict(list), defaultdict(list)
+    for b in db.session.execute(sa.select(Bill.household_id, Bill.season_id, Bill.due_fen, Bill.paid_fen)
+                                .where(Bill.household_id.in_(ids))):
+        bills[b.household_id].append({"season": b.season_id, "due_fen": b.due_fen, "paid_fen": b.paid_fen,
+                                      "balance_fen": max(b.due_fen - b.paid_fen, 0)})
+    recent = payment_seasons(all_seasons)
+    decisions = defaultdict(list)
+    for r in db.session.execute(sa.select(ReviewItem.payment_id, ReviewItem.kind, ReviewItem.state,
+                                          ReviewItem.decision)
+                                .join(Payment, Payment.id == ReviewItem.payment_id)
+                                .where(Payment.household_id.in_(ids), Payment.season_id.in_(recent))):
+        decisions[r.payment_id].append({"kind": r.kind, "state": r.state, "decision": r.decision})
+    for p in db.session.execute(sa.select(Payment).where(Payment.household_id.in_(ids), Payment.kind == "payment",
+                                                         Payment.season_id.in_(recent))
+                                .order_by(Payment.collected_at)).scalars():
+        payments[p.household_id].append({
+            "op_id": p.op_id, "receipt_no": p.receipt_no, "amount_fen": p.amount_fen, "method": p.method,
+            "collected_at": iso_utc(p.collected_at), "state": p.state, "flags": p.flags or [],
+            "season": p.named_season_id, "posted_on": p.posted_on.isoformat(), "review": decisions.get(p.id, [])})
+    for v in db.session.execute(sa.select(FieldRecord.household_id, FieldRecord.kind, FieldRecord.at,
+                                          FieldRecord.data).where(FieldRecord.household_id.in_(ids))
+                                .order_by(FieldRecord.at.desc())):
+        if len(visits[v.household_id]) < 3:
+            visits[v.household_id].append({"kind": v.kind, "at": iso_utc(v.at),
+                                           "finding": (v.data or {}).get("finding") or (v.data or {}).get("kind")})
+    out = []
+    for h, building, project, owner, phone in rows:
+        out.append({
+            "id": h.id, "version": h.version, "project": project, "building": building, "unit": h.unit,
+            "room": h.room, "label": label(building, h.unit, h.room), "owner_name": owner,
+            "owner_initials": h.owner_initials, "phone_masked": masked_phone(phone), "area_m2": f"{h.area_m2:.2f}",
+            "category": h.category, "status": h.status,
+            "bills": sorted(bills[h.id], key=lambda b: order.get(b["season"], 0)),
+            "payments": payments[h.id], "dunning_stage": h.dunning_stage, "visits": visits[h.id]})
+    return out

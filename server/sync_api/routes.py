@@ -1,0 +1,59 @@
+"""The phone's endpoints: pull, push, photo upload, and the clerks' import of an exported outbox."""
+import hashlib
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, request
+
+from ..auth.service import authenticate
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Device, User
+from ..schemas_util import json_body, load_args
+from . import attachments, pull as pull_service, push as push_service
+from .schemas import pull_args
+
+bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/sync/pull")
+@authenticate("collector", "clerk", "admin")
+def pull():
+    """What changed in the collector's scope after a cursor (no cursor: a snapshot)."""
+    args = load_args(pull_args)
+    return pull_service.pull(g.user, g.device, args["cursor"], args["limit"])
+
+
+@bp.post("/sync/push")
+@authenticate("collector", "clerk", "admin", allow_revoked=True)
+def push():
+    """Apply a batch of field operations exactly once."""
+    size = request.content_length or 0
+    if size > push_service.MAX_BYTES:
+        raise ApiError("batch_too_large", {"max_ops": push_service.MAX_OPS, "max_bytes": push_service.MAX_BYTES})
+    body = json_body()
+    if not isinstance(body, dict):
+        raise ApiError("bad_request", {"reason": "the body must be a JSON object"})
+    return push_service.push(g.user, g.device, body, request.headers.get("X-Client-Time"),
+                             size or len(request.get_data()))
+
+
+@bp.post("/sync/import")
+@authenticate("clerk", "admin")
+def import_outbox():
+    """A phone's exported unsynced operations, pushed through the same code as the phone would."""
+    body = json_body()
+    if not isinstance(body, dict) or not isinstance(body.get("device_id"), str):
+        raise ApiError("bad_request", {"field": "device_id"})
+    device = db.session.get(Device, body["device_id"])
+    if device is None:
+        raise ApiError("not_found", {"field": "device_id"})
+    owner = db.session.get(User, device.user_id)
+    return push_service.push(owner, device, body, None, len(request.get_data()))
+
+
+@bp.put("/attachments/<sha256>")
+@authenticate("collector", "clerk", "admin", allow_revoked=True)
+def put_attachment(sha256):
+    """A photo, named by the sha256 of its bytes: 201 the first time, 200 after."""
+    created = attachments.store(sha256, request.get_data(), g.user.id)
+    return {"sha256": sha256, "size": request.content_length}, 201 if created else 200

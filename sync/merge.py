@@ -1,0 +1,201 @@
+"""The merge core: given an operation and the household as the server knows it, decide its effect.
+
+Pure (STYLE.md habit 1): the server loads state, calls `decide`, writes what it returns. A batch of
+operations on one household is decided in order against the same in-memory `HouseholdState`, which
+`decide` advances, so the second payment of a batch sees the first one's allocations.
+Anomalies are flags and review items, never refusals: money is never refused (PROTOCOL.md, principle 3).
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from .money import OpenBill, allocate
+from .ops import Op
+
+SKEW_LIMIT = timedelta(minutes=10)  # PROTOCOL.md, Push: "beyond 10 minutes apart"
+DUPLICATE_WINDOW = timedelta(hours=24)  # duplicate_suspect: same household and amount within 24 h
+AREA_TOLERANCE = Decimal("0.5")  # area_check: more than 0.5 m² off the record becomes a review item
+DUNNING_ORDER = ("none", "reminder", "notice_delivered", "lawyer_letter", "lawsuit", "judgment", "closed")
+
+
+@dataclass
+class BillState:
+    season: str
+    due_fen: int
+    paid_fen: int
+
+    @property
+    def balance_fen(self) -> int:
+        return max(self.due_fen - self.paid_fen, 0)
+
+
+@dataclass
+class PaymentSeen:
+    """A payment already in the journal (or earlier in this batch) on this household."""
+    op_id: str | None
+    amount_fen: int
+    collected_at: datetime  # naive UTC
+    state: str
+
+
+@dataclass
+class HouseholdState:
+    id: str
+    status: str
+    area_m2: Decimal
+    dunning_stage: str
+    bills: list[BillState]  # oldest season first
+    payments: list[PaymentSeen] = field(default_factory=list)
+    # (valid_from, valid_to) of the pushing collector's assignments to this household's building, UTC naive
+    assignments: list[tuple[datetime, datetime | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What holds for the whole request: the pushing device, the clock, the seasons."""
+    now: datetime  # server time, naive UTC
+    skew: timedelta  # phone clock minus server clock (from X-Client-Time)
+    device_revoked: bool
+    seasons_open: dict  # season id -> bool (every season the server knows)
+    used_receipts: dict  # receipt_no -> op_id of the payment that used it (grows within a batch)
+
+
+@dataclass
+class Decision:
+    status: str  # applied | held | rejected
+    flags: list[str] = field(default_factory=list)
+    error: tuple[str, dict] | None = None
+    collected_at: datetime | None = None  # corrected, naive UTC
+    allocations: list = field(default_factory=list)  # [money.Allocation]
+    credit_fen: int = 0
+    review: list[tuple[str, dict]] = field(default_factory=list)  # (kind, details) items to open
+    household_changes: dict = field(default_factory=dict)  # e.g. {"dunning_stage": ...}
+    season_id: str | None = None  # which season's list the payment shows in on the phone
+
+
+def skew_of(client_time: datetime | None, server_now_utc: datetime) -> timedelta:
+    """Phone clock minus server clock; zero when the phone sent no usable X-Client-Time."""
+    if client_time is None:
+        return timedelta(0)
+    return client_time.astimezone(timezone.utc).replace(tzinfo=None) - server_now_utc
+
+
+def corrected_time(op: Op, ctx: Context) -> tuple[datetime, bool]:
+    """The collection time in naive UTC, corrected by the request's skew when beyond the limit."""
+    at = op.at.astimezone(timezone.utc).replace(tzinfo=None)
+    if abs(ctx.skew) > SKEW_LIMIT:
+        return at - ctx.skew, True
+    return at, False
+
+
+def in_scope(hh: HouseholdState, at: datetime) -> bool:
+    """Was the household's building assigned to this collector at the (corrected) collection time?"""
+    return any(start <= at and (end is None or at < end) for start, end in hh.assignments)
+
+
+def _common_flags(hh: HouseholdState, at: datetime, skewed: bool, ctx: Context) -> list[str]:
+    flags = []
+    if not in_scope(hh, at):
+        flags.append("out_of_scope")
+    if skewed:
+        flags.append("clock_skew")
+    if ctx.device_revoked:
+        flags.append("device_revoked")
+    return flags
+
+
+def _open_bills(hh: HouseholdState) -> list[OpenBill]:
+    return [OpenBill(b.season, b.balance_fen) for b in hh.bills if b.balance_fen > 0]
+
+
+def decide_payment(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
+    at, skewed = corrected_time(op, ctx)
+    flags = _common_flags(hh, at, skewed, ctx)
+    amount, season = op.data["amount_fen"], op.data.get("season")
+    if season is not None and season not in ctx.seasons_open:
+        return Decision("rejected", error=("unknown_season", {"field": "season", "season": season}))
+    if season is not None and not ctx.seasons_open[season]:
+        flags.append("season_closed")
+    other = ctx.used_receipts.get(op.data["receipt_no"])
+    if other is not None and other != op.op_id:
+        flags.append("receipt_duplicate")
+    if any(p.op_id != op.op_id and p.amount_fen == amount and p.state != "voided"
+           and abs(p.collected_at - at) <= DUPLICATE_WINDOW for p in hh.payments):
+        flags.append("duplicate_suspect")
+    decision = Decision("held" if ctx.device_revoked else "applied", collected_at=at)
+    if not ctx.device_revoked:
+        # Held money touches no balance until a clerk accepts it (PROTOCOL.md, Authentication).
+        decision.allocations, decision.credit_fen = allocate(amount, _open_bills(hh), season)
+        if decision.credit_fen > 0:
+            flags.append("overpaid")
+        by_season = {b.season: b for b in hh.bills}
+        for a in decision.allocations:
+            by_season[a.season].paid_fen += a.amount_fen
+    decision.flags = flags
+    decision.review = [(flag, {}) for flag in flags]
+    decision.season_id = season or (decision.allocations[0].season if decision.allocations else None) \
+        or next((s for s, is_open in ctx.seasons_open.items() if is_open), None)
+    hh.payments.append(PaymentSeen(op.op_id, amount, at, "held" if ctx.device_revoked else "recorded"))
+    ctx.used_receipts.setdefault(op.data["receipt_no"], op.op_id)
+    return decision
+
+
+def decide_void(op: Op, hh: HouseholdState, ctx: Context, target_household: str | None) -> Decision:
+    """A request to void a payment: always a review item; money moves only on a clerk's approval."""
+    at, skewed = corrected_time(op, ctx)
+    if target_household is None:
+        return Decision("rejected", error=("unknown_payment", {"field": "payment_op_id"}))
+    if target_household != hh.id:
+        return Decision("rejected", error=("invalid_field", {"field": "payment_op_id",
+                                                             "reason": "payment of another household"}))
+    flags = _common_flags(hh, at, skewed, ctx)
+    review = [("void_request", {"payment_op_id": op.data["payment_op_id"], "reason": op.data["reason"]})]
+    review += [(flag, {}) for flag in flags]
+    return Decision("held" if ctx.device_revoked else "applied", flags=flags, collected_at=at, review=review)
+
+
+def decide_field(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
+    """vacancy_check, area_check, visit, contact_update: recorded evidence, review items for anomalies."""
+    at, skewed = corrected_time(op, ctx)
+    flags = _common_flags(hh, at, skewed, ctx)
+    d = Decision("held" if ctx.device_revoked else "applied", flags=flags, collected_at=at)
+    d.review = [(flag, {}) for flag in flags]
+    data = op.data
+    if op.type == "vacancy_check":
+        if op.data["season"] not in ctx.seasons_open:
+            return Decision("rejected", error=("unknown_season", {"field": "season", "season": data["season"]}))
+        broken = data.get("seal_intact") is False
+        if hh.status == "suspended" and (data["finding"] == "occupied" or broken):
+            # DOMAIN.md case 8: a suspended flat found heating; a clerk may re-bill it in full.
+            d.review.append(("vacancy_violation", {"finding": data["finding"], "seal_intact": data.get("seal_intact"),
+                                                   "seal_no": data.get("seal_no"), "season": data["season"]}))
+        elif hh.status == "active" and data["finding"] == "vacant":
+            # DOMAIN.md case 3: a late claim does not reduce the current season by itself.
+            d.review.append(("vacancy_claim", {"season": data["season"], "valve_sealed": data["valve_sealed"]}))
+    elif op.type == "area_check":
+        measured = Decimal(data["measured_area_m2"])
+        if abs(measured - hh.area_m2) > AREA_TOLERANCE:
+            d.review.append(("area_mismatch", {"recorded_m2": str(hh.area_m2), "measured_m2": str(measured)}))
+    elif op.type == "visit":
+        if data["kind"] == "complaint":
+            d.review.append(("complaint", {"text": data["text"][:200]}))
+        if data["kind"] == "notice_delivered" and not ctx.device_revoked:
+            # Evidence of delivery moves the dunning record forward, never back (DOMAIN.md §3, case 10).
+            if DUNNING_ORDER.index(hh.dunning_stage) < DUNNING_ORDER.index("notice_delivered"):
+                d.household_changes["dunning_stage"] = "notice_delivered"
+                hh.dunning_stage = "notice_delivered"
+    elif op.type == "contact_update" and not ctx.device_revoked:
+        d.household_changes["phone"] = data["phone"]
+    return d
+
+
+def posting_date(now_utc: datetime) -> date:
+    """The ledger date of a payment applied now: the server's date in Asia/Shanghai (PROTOCOL.md)."""
+    return (now_utc + timedelta(hours=8)).date()
+
+
+def result_record(op_id: str, seq, d: Decision, receipt_no: str | None) -> dict:
+    """The push result of one operation, as PROTOCOL.md lists its fields."""
+    return {"op_id": op_id, "seq": seq, "status": d.status, "flags": list(d.flags), "receipt_no": receipt_no,
+            "allocations": [{"season": a.season, "amount_fen": a.amount_fen} for a in d.allocations],
+            "credit_fen": d.credit_fen, "error": None}

@@ -1,0 +1,234 @@
+"""Operations as the phone sends them (PROTOCOL.md, Push): parse and validate, nothing else.
+
+`parse_op` turns one raw operation into a typed `Op` or an `OpError` whose code the phone sees in
+`results[i].error.code`. It never looks at the database: whether the household exists is the caller's.
+"""
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+
+OP_TYPES = ("payment", "payment_void", "vacancy_check", "area_check", "visit", "contact_update")
+METHODS = ("cash", "wechat", "alipay", "bank_card", "transfer")
+VISIT_KINDS = ("complaint", "follow_up", "survey", "notice_delivered")
+MAX_AMOUNT_FEN = 100_000_000  # a million yuan (PROTOCOL.md, Operation types)
+SHANGHAI = timezone(timedelta(hours=8))
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SEASON = re.compile(r"^\d{4}-\d{4}$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+
+
+@dataclass(frozen=True)
+class OpError:
+    code: str
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Op:
+    op_id: str
+    seq: int
+    type: str
+    household_id: str
+    at: datetime  # aware, as the phone's clock said
+    at_raw: str
+    data: dict  # validated and normalised
+    payload_hash: str
+
+
+def payload_hash(raw: dict) -> str:
+    """Hash of what makes an operation what it is; the same op_id with another hash is `op_id_reused`."""
+    canon = {k: raw.get(k) for k in ("type", "household_id", "at", "data")}
+    text = json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def valid_op_id(value) -> bool:
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_time(value) -> datetime | None:
+    """ISO 8601; a time without an offset is taken as Beijing time, the phone's zone."""
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Fields:
+    """Reads one operation's `data`, collecting the first problem as an OpError."""
+
+    def __init__(self, data: dict):
+        self.data, self.out, self.error = data, {}, None
+
+    def fail(self, code, name, **extra):
+        if self.error is None:
+            self.error = OpError(code, {"field": name, **extra})
+
+    def text(self, name, max_len, required=False):
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail("missing_field", name)
+            return
+        if not isinstance(value, str) or len(value) > max_len:
+            return self.fail("invalid_field", name, max_length=max_len)
+        self.out[name] = value.strip()
+
+    def choice(self, name, choices, required=True):
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.fail("missing_field", name)
+            return
+        if value not in choices:
+            return self.fail("invalid_field", name, allowed=list(choices))
+        self.out[name] = value
+
+    def boolean(self, name, required=False):
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.fail("missing_field", name)
+            return
+        if not isinstance(value, bool):
+            return self.fail("invalid_field", name)
+        self.out[name] = value
+
+    def season(self, name, required=False):
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail("missing_field", name)
+            return
+        if not isinstance(value, str) or not _SEASON.match(value):
+            return self.fail("invalid_field", name)
+        self.out[name] = value
+
+
+def _payment(f: _Fields):
+    amount = f.data.get("amount_fen")
+    if amount is None:
+        f.fail("missing_field", "amount_fen")
+    elif not _is_int(amount):
+        f.fail("invalid_field", "amount_fen")
+    elif not 1 <= amount <= MAX_AMOUNT_FEN:
+        f.fail("amount_out_of_range", "amount_fen", min=1, max=MAX_AMOUNT_FEN)
+    else:
+        f.out["amount_fen"] = amount
+    f.choice("method", METHODS)
+    f.text("receipt_no", 40, required=True)
+    f.season("season")
+    f.text("paper_receipt_no", 40)
+    f.text("payer", 50)
+    f.text("note", 200)
+
+
+def _payment_void(f: _Fields):
+    target = f.data.get("payment_op_id")
+    if target is None:
+        f.fail("missing_field", "payment_op_id")
+    elif not valid_op_id(target):
+        f.fail("invalid_field", "payment_op_id")
+    else:
+        f.out["payment_op_id"] = target
+    f.text("reason", 500, required=True)
+
+
+def _vacancy_check(f: _Fields):
+    f.season("season", required=True)
+    f.choice("finding", ("vacant", "occupied"))
+    f.boolean("valve_sealed", required=True)
+    f.text("seal_no", 40)
+    f.boolean("seal_intact")
+    photos = f.data.get("photo_ids", [])
+    if not isinstance(photos, list) or len(photos) > 10 or not all(
+            isinstance(p, str) and _SHA256.match(p) for p in photos):
+        f.fail("invalid_field", "photo_ids")
+    else:
+        f.out["photo_ids"] = photos
+    f.text("witness", 50)
+    f.text("note", 500)
+
+
+def _area_check(f: _Fields):
+    value = f.data.get("measured_area_m2")
+    if value is None:
+        return f.fail("missing_field", "measured_area_m2")
+    try:
+        area = Decimal(value) if isinstance(value, str) else None
+    except InvalidOperation:
+        area = None
+    if area is None or not area.is_finite() or not Decimal("0") < area < Decimal("100000") \
+            or area.as_tuple().exponent < -2:
+        return f.fail("invalid_field", "measured_area_m2")
+    f.out["measured_area_m2"] = str(area.quantize(Decimal("0.01")))
+    f.text("note", 500)
+
+
+def _visit(f: _Fields):
+    f.choice("kind", VISIT_KINDS)
+    f.text("text", 2000, required=True)
+    sat = f.data.get("satisfaction")
+    if sat is not None:
+        if not _is_int(sat) or not 1 <= sat <= 5:
+            f.fail("invalid_field", "satisfaction", min=1, max=5)
+        else:
+            f.out["satisfaction"] = sat
+
+
+def _contact_update(f: _Fields):
+    phone = f.data.get("phone")
+    if phone is None:
+        return f.fail("missing_field", "phone")
+    if not isinstance(phone, str) or not _PHONE.match(phone.strip()):
+        return f.fail("invalid_field", "phone")
+    f.out["phone"] = phone.strip()
+
+
+_READERS = {"payment": _payment, "payment_void": _payment_void, "vacancy_check": _vacancy_check,
+            "area_check": _area_check, "visit": _visit, "contact_update": _contact_update}
+
+
+def parse_op(raw) -> Op | OpError:
+    """Validate one operation of a push. Order of checks: envelope, type, fields."""
+    if not isinstance(raw, dict):
+        return OpError("malformed_operation")
+    if not valid_op_id(raw.get("op_id")):
+        return OpError("invalid_field", {"field": "op_id"})
+    seq = raw.get("seq")
+    if not _is_int(seq) or seq < 1:
+        return OpError("invalid_field", {"field": "seq"})
+    if raw.get("type") not in OP_TYPES:
+        return OpError("unknown_type", {"type": str(raw.get("type"))[:40]})
+    household_id = raw.get("household_id")
+    if not isinstance(household_id, str) or not household_id or len(household_id) > 36:
+        return OpError("missing_field" if not household_id else "invalid_field", {"field": "household_id"})
+    at = parse_time(raw.get("at"))
+    if at is None:
+        return OpError("missing_field" if raw.get("at") is None else "invalid_field", {"field": "at"})
+    data = raw.get("data")
+    if not isinstance(data, dict):
+        return OpError("missing_field" if data is None else "invalid_field", {"field": "data"})
+    fields = _Fields(data)
+    _READERS[raw["type"]](fields)
+    if fields.error:
+        return fields.error
+    return Op(op_id=raw["op_id"], seq=seq, type=raw["type"], household_id=household_id, at=at,
+              at_raw=raw["at"], data=fields.out, payload_hash=payload_hash(raw))
