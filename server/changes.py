@@ -9,12 +9,27 @@ from .models import AuditLog, ChangeLog, Household, Meta, utcnow
 _WRITER_LOCK = 7_100_417
 
 
+def _fresh_transaction():
+    """End what the request read so far (sign-in checks), so the next transaction starts as we ask."""
+    if db.session().in_transaction():
+        db.session.commit()
+
+
 def begin_write():
     """Start a writing transaction: the write lock on SQLite, the change-log lock on PostgreSQL."""
+    _fresh_transaction()
     conn = db.session.connection(execution_options={"writer": True})
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITER_LOCK})")
     return conn
+
+
+def begin_snapshot():
+    """Start a read transaction that sees one snapshot for all its queries (a pull page)."""
+    _fresh_transaction()
+    if db.engine.dialect.name == "postgresql":
+        return db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    return db.session.connection()
 
 
 def touch(household_ids, bump_version=True, now=None):

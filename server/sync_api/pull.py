@@ -8,18 +8,11 @@ from flask import current_app
 
 from sync import cursor as cursors
 
-from ..changes import epoch
+from ..changes import begin_snapshot, epoch
 from ..extensions import db
 from ..models import Assignment, ChangeLog, Device, Household, utcnow
 from ..timefmt import iso_utc
 from .records import household_records, seasons
-
-
-def _snapshot_connection():
-    conn = db.session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-    return conn
 
 
 def scope_buildings(user_id: int, now=None) -> list[int]:
@@ -35,7 +28,7 @@ def _ever_buildings(user_id: int) -> list[int]:
 
 
 def pull(user, device: Device, cursor_text: str | None, limit: int) -> dict:
-    _snapshot_connection()
+    begin_snapshot()
     key = current_app.config["SECRET_KEY"].encode()
     db_epoch = epoch()
     head = db.session.scalar(sa.select(sa.func.max(ChangeLog.change_seq))) or 0
