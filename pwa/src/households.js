@@ -19,16 +19,17 @@ export function indexRow(h) {
     ini: (h.owner_initials || '').toLowerCase(),
     bal: totalBalance(h.bills),
     st: h.status || 'active',
-    // seasons with a payment (the server's view); local visits are added from the outbox
-    ps: [...new Set((h.payments || []).map((p) => seasonOf(p)).filter(Boolean))],
-    lv: h.last_visit_at || null,
+    // the last time anyone was at the door, as the server knows it (visits, checks, payments);
+    // this phone's own ops are added from the outbox (localVisited)
+    lv: lastContact(h),
   };
 }
 
-function seasonOf(payment) {
-  if (payment.season) return payment.season;
-  const a = payment.allocations && payment.allocations[0];
-  return a ? a.season : null;
+function lastContact(h) {
+  let last = '';
+  for (const v of h.visits || []) if (v.at && v.at > last) last = v.at;
+  for (const p of h.payments || []) if (p.collected_at && p.collected_at > last) last = p.collected_at;
+  return last || null;
 }
 
 const norm = (part) => part.replace(/^0+(?=\d)/, '');
@@ -71,8 +72,10 @@ export class HouseholdIndex {
     return this.byId.get(id);
   }
 
+  /** Visited in the season: this phone recorded something there, or the server knows a contact since it began. */
   visited(row, season) {
-    return this.localVisited.has(row.id) || row.ps.includes(season) || Boolean(row.lv && season);
+    if (this.localVisited.has(row.id)) return true;
+    return Boolean(row.lv && season?.starts_on && row.lv.slice(0, 10) >= season.starts_on);
   }
 
   /** Filters: arrears, suspended, not visited this season. */
@@ -258,9 +261,11 @@ export function optimistic(household, ops) {
     } else if (op.type === 'contact_update') {
       if (waiting) h.phone_pending = op.data.phone;
     }
-    if (op.type !== 'payment') h.local.push(rec);
+    // a visit or check shows from the phone until a newer server record (its `visits`) can hold it
+    if (op.type !== 'payment' && (waiting || !rec.done_at || storedAt <= rec.done_at)) h.local.push(rec);
   }
-  h.payments = [...localPayments.reverse(), ...h.payments];
+  const byTimeDesc = (a, b) => (a.collected_at < b.collected_at ? 1 : a.collected_at > b.collected_at ? -1 : 0);
+  h.payments = [...localPayments.reverse(), ...h.payments.sort(byTimeDesc)];
   h.balance_fen = totalBalance(h.bills);
   return h;
 }

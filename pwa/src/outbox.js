@@ -13,7 +13,7 @@ export const OP_TYPES = ['payment', 'payment_void', 'vacancy_check', 'area_check
  * Record one operation. `seq` and (for a payment) the receipt counter are taken in the SAME
  * IndexedDB transaction that stores the op, so two tabs never reuse either (PROTOCOL.md, The phone's side).
  */
-export async function recordOp(db, { type, household_id, data }, { now = new Date(), uuid } = {}) {
+export async function recordOp(db, { type, household_id, data }, { now = new Date(), uuid, extra = {} } = {}) {
   if (!OP_TYPES.includes(type)) throw new Error(`unknown op type ${type}`);
   const opId = uuid ? uuid() : crypto.randomUUID();
   const tx = db.transaction(['meta', 'outbox'], 'readwrite');
@@ -37,7 +37,7 @@ export async function recordOp(db, { type, household_id, data }, { now = new Dat
   const rec = {
     op_id: opId, op, fmt: OP_FORMAT, device_id: session.device_id, state: 'pending', pending_seq: counters.seq,
     created_at: now.getTime(), day: shanghaiDate(now), attempts: 0, result: null, done_at: null,
-    collector: session.user?.name || '', device_code: session.device_code,
+    collector: session.user?.name || '', device_code: session.device_code, ...extra,
   };
   meta.put(counters, 'counters');
   tx.objectStore('outbox').add(rec);

@@ -43,11 +43,14 @@ test('the tree counts households and arrears at every level', () => {
 
 test('filters: in arrears, suspended, not visited this season', () => {
   const idx = new HouseholdIndex(sample().map(indexRow));
-  const season = '2026-2027';
+  const season = { id: '2026-2027', starts_on: '2026-11-15' };
   assert.deepEqual(idx.filter(idx.rows, { arrears: true }, season).map((r) => r.id), ['a', 'c']);
   assert.deepEqual(idx.filter(idx.rows, { suspended: true }, season).map((r) => r.id), ['c']);
   idx.localVisited.add('a');
   assert.deepEqual(idx.filter(idx.rows, { unvisited: true }, season).map((r) => r.id), ['b', 'c', 'd']);
+  idx.upsert([household('b', { visits: [{ kind: 'visit', at: '2026-11-20T02:00:00Z' }] }),
+    household('c', { payments: [{ op_id: 'x', amount_fen: 1, collected_at: '2026-10-01T02:00:00Z' }] })]);
+  assert.deepEqual(idx.filter(idx.rows, { unvisited: true }, season).map((r) => r.id), ['c', 'd']);
 });
 
 test('the card shows the server state with pending payments on top, marked pending', async () => {

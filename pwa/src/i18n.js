@@ -1,0 +1,155 @@
+/** UI text: zh-CN by default, English second. Identifiers stay English (STYLE.md 12). */
+
+const zh = {
+  'app.title': '供热收费',
+  'nav.worklist': '住户', 'nav.outbox': '待同步', 'nav.day': '日结', 'nav.settings': '设置',
+  'net.online': '在线', 'net.offline': '离线',
+  'sync.now': '同步', 'sync.running': '同步中…', 'sync.waiting': '{0} 条待同步', 'sync.oldest': '最早 {0}前',
+  'sync.none': '已全部同步', 'sync.last': '上次同步 {0}前', 'sync.never': '尚未同步', 'sync.error': '同步失败：{0}',
+  'sync.relogin': '登录已失效，请重新登录（可继续记账）',
+  'age.s': '{0} 秒', 'age.m': '{0} 分钟', 'age.h': '{0} 小时', 'age.d': '{0} 天',
+  'login.title': '收费员登录', 'login.user': '用户名', 'login.password': '密码', 'login.submit': '登录',
+  'login.offline': '首次登录需要联网', 'login.again': '重新登录', 'login.bad_credentials': '用户名或密码错误',
+  'login.keep': '待同步的记录会保留，并在登录后上传。',
+  'wl.search': '姓名 / 拼音首字母 / 房号 3-2-501', 'wl.keypad': '房号键盘',
+  'wl.f.arrears': '欠费', 'wl.f.suspended': '报停', 'wl.f.unvisited': '本季未走访',
+  'wl.all': '全部小区', 'wl.households': '{0} 户', 'wl.arrears': '欠费 {0} 户 {1}', 'wl.noarrears': '无欠费',
+  'wl.results': '找到 {0} 户', 'wl.more': '仅显示前 {0} 户，请输入更多', 'wl.empty': '没有住户。请联网同步。',
+  'wl.building': '{0}号楼', 'wl.unit': '{0}单元', 'wl.loading': '加载中…',
+  'st.active': '正常', 'st.suspended': '报停', 'st.not_opened': '未开通', 'st.disconnected': '已停供',
+  'cat.residential': '住宅', 'cat.non_residential': '非住宅',
+  'h.owner': '户主', 'h.phone': '电话', 'h.area': '面积', 'h.status': '状态', 'h.category': '类别',
+  'h.bills': '账单', 'h.season': '采暖季', 'h.due': '应收', 'h.paid': '已收', 'h.balance': '欠费',
+  'h.payments': '缴费记录', 'h.nopayments': '暂无缴费', 'h.dunning': '催缴阶段', 'h.visits': '走访记录',
+  'h.novisits': '暂无走访', 'h.total_balance': '合计欠费', 'h.pending': '待同步', 'h.void_pending': '作废申请待同步',
+  'h.phone_pending': '新号码待同步：{0}', 'h.notfound': '本机没有这户的资料',
+  'act.pay': '收费', 'act.vacancy': '空置检查', 'act.area': '面积核实', 'act.visit': '走访', 'act.phone': '改电话',
+  'act.void': '申请作废', 'act.receipt': '收据', 'act.back': '返回', 'act.cancel': '取消', 'act.save': '保存',
+  'ps.recorded': '已入账', 'ps.held': '待审核', 'ps.void_requested': '作废审核中', 'ps.voided': '已作废',
+  'ps.pending': '待同步', 'ps.sent': '已上传',
+  'dun.none': '无', 'dun.reminder': '已提醒', 'dun.notice_delivered': '已送达催缴通知书', 'dun.lawyer_letter': '律师函',
+  'dun.lawsuit': '诉讼中', 'dun.judgment': '已判决', 'dun.closed': '已结案',
+  'pay.title': '收费', 'pay.amount': '金额（元）', 'pay.method': '支付方式', 'pay.season': '缴费季',
+  'pay.oldest': '从最早欠费开始', 'pay.paper': '纸质收据号（可选）', 'pay.payer': '交款人（可选）',
+  'pay.note': '备注（可选）', 'pay.preview': '分配预览', 'pay.credit': '预存', 'pay.confirm': '确认收款 {0}',
+  'pay.bad_amount': '请输入正确金额（最多两位小数）', 'pay.too_much': '金额超过 100 万元',
+  'm.cash': '现金', 'm.wechat': '微信', 'm.alipay': '支付宝', 'm.bank_card': '银行卡', 'm.transfer': '转账',
+  'r.title': '供热采暖费收据', 'r.no': '收据号', 'r.address': '地址', 'r.payer': '交款人', 'r.amount': '金额',
+  'r.daxie': '大写', 'r.season': '所属采暖季', 'r.method': '支付方式', 'r.time': '收款时间', 'r.collector': '收费员',
+  'r.state': '状态', 'r.scan': '扫码查验是否入账', 'r.print': '打印', 'r.share': '分享', 'r.done': '完成',
+  'r.rmb': '人民币', 'r.company': '供热收费', 'r.item': '采暖费',
+  'vc.title': '空置检查', 'vc.finding': '检查结果', 'vc.vacant': '空置', 'vc.occupied': '有人居住',
+  'vc.sealed': '阀门已铅封', 'vc.seal_no': '铅封号', 'vc.intact': '铅封完好', 'vc.witness': '见证人',
+  'vc.note': '备注', 'vc.photos': '照片（最多 3 张）', 'vc.add_photo': '拍照', 'vc.photo_err': '照片处理失败',
+  'ac.title': '面积核实', 'ac.measured': '实测面积（m²）', 'ac.recorded': '档案面积 {0} m²', 'ac.bad': '请输入面积，如 89.50',
+  'vi.title': '走访', 'vi.kind': '类型', 'vi.text': '内容', 'vi.satisfaction': '满意度',
+  'vk.complaint': '投诉', 'vk.follow_up': '回访', 'vk.survey': '调查', 'vk.notice_delivered': '送达催缴通知',
+  'ph.title': '更新电话', 'ph.phone': '新电话号码', 'ph.bad': '请输入正确的电话号码',
+  'ot.payment': '收费', 'ot.payment_void': '作废申请', 'ot.vacancy_check': '空置检查', 'ot.area_check': '面积核实',
+  'ot.visit': '走访', 'ot.contact_update': '电话更新',
+  'ob.title': '待同步', 'ob.waiting': '等待上传', 'ob.done': '最近已处理', 'ob.empty': '没有待同步的记录',
+  'ob.export': '导出未同步记录', 'ob.attempts': '已尝试 {0} 次：{1}',
+  'os.pending': '待同步', 'os.applied': '已入账', 'os.duplicate': '已入账（重复上传）', 'os.held': '待审核',
+  'os.rejected': '被拒绝', 'os.received': '服务器已收到',
+  'flag.overpaid': '多缴（转预存）', 'flag.out_of_scope': '不在负责范围', 'flag.receipt_duplicate': '收据号重复',
+  'flag.duplicate_suspect': '疑似重复收费', 'flag.clock_skew': '手机时间不准', 'flag.season_closed': '采暖季已关闭',
+  'flag.device_revoked': '设备已停用',
+  'day.title': '今日收费', 'day.date': '日期 {0}', 'day.count': '收据 {0} 张', 'day.total': '合计',
+  'day.by_method': '按支付方式', 'day.cash': '应交现金', 'day.none': '今天还没有收费',
+  'set.title': '设置', 'set.user': '收费员', 'set.device': '设备编号', 'set.lang': '语言 / Language',
+  'set.persist': '持久存储', 'set.persist.yes': '已获准（浏览器不会清除数据）', 'set.persist.no': '未获准（空间不足时浏览器可能清除数据）',
+  'set.persist.ask': '申请', 'set.storage': '已用空间', 'set.version': '版本', 'set.cache': '本机住户',
+  'set.logout': '退出登录', 'set.clear': '清除本机数据', 'set.refused': '还有 {0} 条记录未同步，不能{1}。请先同步或导出。',
+  'set.confirm_clear': '确定清除本机所有数据？', 'set.update': '新版本已就绪', 'set.update_wait': '新版本等待中：待同步记录上传后再更新',
+  'upd.ready': '应用已更新，点此刷新', 'upd.blocked': '有新版本：同步完成后自动更新',
+  'err.generic': '出错了：{0}', 'saved': '已保存，待同步',
+};
+
+const en = {
+  'app.title': 'Heating fees',
+  'nav.worklist': 'Households', 'nav.outbox': 'Outbox', 'nav.day': 'Today', 'nav.settings': 'Settings',
+  'net.online': 'Online', 'net.offline': 'Offline',
+  'sync.now': 'Sync', 'sync.running': 'Syncing…', 'sync.waiting': '{0} waiting', 'sync.oldest': 'oldest {0} ago',
+  'sync.none': 'All synced', 'sync.last': 'synced {0} ago', 'sync.never': 'never synced', 'sync.error': 'Sync failed: {0}',
+  'sync.relogin': 'Session expired: sign in again (recording continues)',
+  'age.s': '{0} s', 'age.m': '{0} min', 'age.h': '{0} h', 'age.d': '{0} d',
+  'login.title': 'Collector sign-in', 'login.user': 'Username', 'login.password': 'Password', 'login.submit': 'Sign in',
+  'login.offline': 'The first sign-in needs a network', 'login.again': 'Sign in again',
+  'login.bad_credentials': 'Wrong username or password', 'login.keep': 'Waiting records are kept and sent after sign-in.',
+  'wl.search': 'Name / initials / room 3-2-501', 'wl.keypad': 'Room keypad',
+  'wl.f.arrears': 'In arrears', 'wl.f.suspended': 'Suspended', 'wl.f.unvisited': 'Not visited',
+  'wl.all': 'All estates', 'wl.households': '{0} households', 'wl.arrears': '{0} owe {1}', 'wl.noarrears': 'no arrears',
+  'wl.results': '{0} found', 'wl.more': 'First {0} shown: type more', 'wl.empty': 'No households. Sync online.',
+  'wl.building': 'Bldg {0}', 'wl.unit': 'Unit {0}', 'wl.loading': 'Loading…',
+  'st.active': 'Active', 'st.suspended': 'Suspended', 'st.not_opened': 'Not opened', 'st.disconnected': 'Disconnected',
+  'cat.residential': 'Residential', 'cat.non_residential': 'Non-residential',
+  'h.owner': 'Owner', 'h.phone': 'Phone', 'h.area': 'Area', 'h.status': 'Status', 'h.category': 'Category',
+  'h.bills': 'Bills', 'h.season': 'Season', 'h.due': 'Due', 'h.paid': 'Paid', 'h.balance': 'Owing',
+  'h.payments': 'Payments', 'h.nopayments': 'No payments', 'h.dunning': 'Dunning', 'h.visits': 'Visits',
+  'h.novisits': 'No visits', 'h.total_balance': 'Total owing', 'h.pending': 'pending', 'h.void_pending': 'void request pending',
+  'h.phone_pending': 'New phone pending: {0}', 'h.notfound': 'This household is not on the phone',
+  'act.pay': 'Take payment', 'act.vacancy': 'Vacancy check', 'act.area': 'Area check', 'act.visit': 'Visit',
+  'act.phone': 'Phone', 'act.void': 'Request void', 'act.receipt': 'Receipt', 'act.back': 'Back', 'act.cancel': 'Cancel',
+  'act.save': 'Save',
+  'ps.recorded': 'Recorded', 'ps.held': 'Held', 'ps.void_requested': 'Void requested', 'ps.voided': 'Voided',
+  'ps.pending': 'Pending', 'ps.sent': 'Sent',
+  'dun.none': 'None', 'dun.reminder': 'Reminded', 'dun.notice_delivered': 'Notice delivered', 'dun.lawyer_letter': 'Lawyer letter',
+  'dun.lawsuit': 'Lawsuit', 'dun.judgment': 'Judgment', 'dun.closed': 'Closed',
+  'pay.title': 'Payment', 'pay.amount': 'Amount (yuan)', 'pay.method': 'Method', 'pay.season': 'Season',
+  'pay.oldest': 'Oldest first', 'pay.paper': 'Paper receipt no. (optional)', 'pay.payer': 'Payer (optional)',
+  'pay.note': 'Note (optional)', 'pay.preview': 'Allocation', 'pay.credit': 'Credit', 'pay.confirm': 'Confirm {0}',
+  'pay.bad_amount': 'Enter an amount (at most 2 decimals)', 'pay.too_much': 'Over 1,000,000 yuan',
+  'm.cash': 'Cash', 'm.wechat': 'WeChat', 'm.alipay': 'Alipay', 'm.bank_card': 'Bank card', 'm.transfer': 'Transfer',
+  'r.title': 'Heating fee receipt', 'r.no': 'Receipt', 'r.address': 'Address', 'r.payer': 'Payer', 'r.amount': 'Amount',
+  'r.daxie': 'In words', 'r.season': 'Season(s)', 'r.method': 'Method', 'r.time': 'Time', 'r.collector': 'Collector',
+  'r.state': 'State', 'r.scan': 'Scan to verify', 'r.print': 'Print', 'r.share': 'Share', 'r.done': 'Done',
+  'r.rmb': 'RMB ', 'r.company': 'Heating fees', 'r.item': 'Heating fee',
+  'vc.title': 'Vacancy check', 'vc.finding': 'Finding', 'vc.vacant': 'Vacant', 'vc.occupied': 'Occupied',
+  'vc.sealed': 'Valve sealed', 'vc.seal_no': 'Seal no.', 'vc.intact': 'Seal intact', 'vc.witness': 'Witness',
+  'vc.note': 'Note', 'vc.photos': 'Photos (up to 3)', 'vc.add_photo': 'Take photo', 'vc.photo_err': 'Photo failed',
+  'ac.title': 'Area check', 'ac.measured': 'Measured area (m²)', 'ac.recorded': 'On record {0} m²', 'ac.bad': 'Enter an area, e.g. 89.50',
+  'vi.title': 'Visit', 'vi.kind': 'Kind', 'vi.text': 'Text', 'vi.satisfaction': 'Satisfaction',
+  'vk.complaint': 'Complaint', 'vk.follow_up': 'Follow-up', 'vk.survey': 'Survey', 'vk.notice_delivered': 'Notice delivered',
+  'ph.title': 'Update phone', 'ph.phone': 'New phone number', 'ph.bad': 'Enter a valid phone number',
+  'ot.payment': 'Payment', 'ot.payment_void': 'Void request', 'ot.vacancy_check': 'Vacancy check', 'ot.area_check': 'Area check',
+  'ot.visit': 'Visit', 'ot.contact_update': 'Phone update',
+  'ob.title': 'Outbox', 'ob.waiting': 'Waiting', 'ob.done': 'Recently finished', 'ob.empty': 'Nothing waiting',
+  'ob.export': 'Export unsynced operations', 'ob.attempts': '{0} attempts: {1}',
+  'os.pending': 'Waiting', 'os.applied': 'Applied', 'os.duplicate': 'Applied (duplicate)', 'os.held': 'Held',
+  'os.rejected': 'Rejected', 'os.received': 'Received',
+  'flag.overpaid': 'Overpaid (credit)', 'flag.out_of_scope': 'Out of scope', 'flag.receipt_duplicate': 'Receipt no. reused',
+  'flag.duplicate_suspect': 'Possible duplicate', 'flag.clock_skew': 'Phone clock off', 'flag.season_closed': 'Season closed',
+  'flag.device_revoked': 'Device revoked',
+  'day.title': 'Today', 'day.date': 'Date {0}', 'day.count': '{0} receipts', 'day.total': 'Total',
+  'day.by_method': 'By method', 'day.cash': 'Cash to hand in', 'day.none': 'No payments today',
+  'set.title': 'Settings', 'set.user': 'Collector', 'set.device': 'Device', 'set.lang': '语言 / Language',
+  'set.persist': 'Persistent storage', 'set.persist.yes': 'Granted', 'set.persist.no': 'Not granted (may be evicted)',
+  'set.persist.ask': 'Ask', 'set.storage': 'Storage used', 'set.version': 'Version', 'set.cache': 'Households on phone',
+  'set.logout': 'Sign out', 'set.clear': 'Clear data on this phone', 'set.refused': '{0} records not synced: cannot {1}. Sync or export first.',
+  'set.confirm_clear': 'Clear all data on this phone?', 'set.update': 'Update ready', 'set.update_wait': 'Update waits until the outbox is sent',
+  'upd.ready': 'App updated: tap to reload', 'upd.blocked': 'Update waiting: applies after sync',
+  'err.generic': 'Error: {0}', 'saved': 'Saved, waiting to sync',
+};
+
+const TABLES = { 'zh-CN': zh, en };
+let lang = 'zh-CN';
+
+export function setLang(l) {
+  lang = TABLES[l] ? l : 'zh-CN';
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
+
+export function getLang() {
+  return lang;
+}
+
+/** t('sync.waiting', 3) → "3 条待同步"; an unknown key shows itself. */
+export function t(key, ...args) {
+  const s = TABLES[lang][key] ?? zh[key] ?? key;
+  return args.length ? s.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? '')) : s;
+}
+
+/** A key that may be missing (e.g. a flag the server added later): fall back to the raw value. */
+export function tOr(key, fallback) {
+  return TABLES[lang][key] ?? zh[key] ?? fallback;
+}

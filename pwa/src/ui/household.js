@@ -1,0 +1,102 @@
+/** Household card (issue 4, item 5): the server's last record with this phone's pending ops on top. */
+import { useEffect, useState } from 'preact/hooks';
+import { html, money, Screen, Badge, Flags, statusBadge, payStateBadge, opStateBadge, address } from './common.js';
+import { app, useStore } from '../store.js';
+import { t, tOr } from '../i18n.js';
+import { opsForHousehold } from '../outbox.js';
+import { optimistic } from '../households.js';
+import { shanghaiDateTime } from '../time.js';
+import { record } from '../actions.js';
+
+/** Load a household and its ops; reloads when the outbox or the cache changes. */
+export function useHousehold(id) {
+  const s = useStore();
+  const [view, setView] = useState(undefined);
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const h = await app.db.get('households', id);
+      const ops = await opsForHousehold(app.db, id);
+      if (live) setView(h ? optimistic(h, ops) : null);
+    })();
+    return () => {
+      live = false;
+    };
+  }, [id, s.outboxChanged, s.indexChanged]);
+  return view;
+}
+
+function LocalEvent({ rec }) {
+  const { op } = rec;
+  const d = op.data || {};
+  let text = '';
+  if (op.type === 'visit') text = `${tOr(`vk.${d.kind}`, d.kind)}${d.satisfaction ? ` ★${d.satisfaction}` : ''} ${d.text || ''}`;
+  else if (op.type === 'vacancy_check') {
+    text = `${t(d.finding === 'vacant' ? 'vc.vacant' : 'vc.occupied')}${d.valve_sealed ? ` · ${t('vc.sealed')}` : ''}`
+      + `${d.seal_no ? ` ${d.seal_no}` : ''}${(d.photo_ids || []).length ? ` · 📷${d.photo_ids.length}` : ''}`;
+  } else if (op.type === 'area_check') text = `${d.measured_area_m2} m²`;
+  else if (op.type === 'contact_update') text = d.phone;
+  else if (op.type === 'payment_void') text = d.reason || '';
+  return html`<li><span class="when">${shanghaiDateTime(op.at)}</span> <b>${t(`ot.${op.type}`)}</b> ${text}
+    ${opStateBadge(rec.state)}<${Flags} flags=${rec.result?.flags} /></li>`;
+}
+
+export function HouseholdCard({ id }) {
+  const h = useHousehold(id);
+  if (h === undefined) return html`<${Screen} back="#/" title="…" />`;
+  if (h === null) return html`<${Screen} back="#/" title=${t('h.notfound')}><p class="empty">${id}</p><//>`;
+  const base = `#/h/${encodeURIComponent(id)}`;
+  const phone = h.phone || h.phone_masked;
+  const serverVisits = h.visits || [];
+  const requestVoid = async (p) => {
+    const reason = prompt(t('act.void'));
+    if (!reason) return;
+    await record({ type: 'payment_void', household_id: h.id, data: { payment_op_id: p.op_id, reason } },
+      { label: address(h) });
+  };
+  return html`<${Screen} back="#/" title=${h.label}>
+    <div class="card hh-head" data-testid="household-card">
+      <div class="addr">${address(h)}</div>
+      <div class="owner"><span>${h.owner_name}</span>
+        ${phone && html`<a class="tel" href=${`tel:${phone}`}>☎ ${phone}</a>`}</div>
+      ${h.phone_pending && html`<div class="hint">${t('h.phone_pending', h.phone_pending)}</div>`}
+      <dl class="facts">
+        <dt>${t('h.area')}</dt><dd>${h.area_m2} m²</dd>
+        <dt>${t('h.status')}</dt><dd>${statusBadge(h.status)} ${tOr(`cat.${h.category}`, h.category || '')}</dd>
+        <dt>${t('h.dunning')}</dt><dd>${tOr(`dun.${h.dunning_stage || 'none'}`, h.dunning_stage)}</dd>
+        <dt>${t('h.total_balance')}</dt><dd><b class=${h.balance_fen > 0 ? 'owe big' : 'paid big'}
+          data-testid="balance">${money(h.balance_fen)}</b></dd>
+      </dl>
+    </div>
+    <div class="actions">
+      <a class="btn primary" href=${`${base}/pay`}>${t('act.pay')}</a>
+      <a class="btn" href=${`${base}/vacancy`}>${t('act.vacancy')}</a>
+      <a class="btn" href=${`${base}/visit`}>${t('act.visit')}</a>
+      <a class="btn" href=${`${base}/area`}>${t('act.area')}</a>
+      <a class="btn" href=${`${base}/phone`}>${t('act.phone')}</a>
+    </div>
+    <h2>${t('h.bills')}</h2>
+    <table class="bills">
+      <thead><tr><th>${t('h.season')}</th><th>${t('h.due')}</th><th>${t('h.paid')}</th><th>${t('h.balance')}</th></tr></thead>
+      <tbody>${h.bills.map((b) => html`<tr><td>${b.season}</td><td>${money(b.due_fen)}</td><td>${money(b.paid_fen)}</td>
+        <td class=${b.balance_fen > 0 ? 'owe' : ''}>${money(b.balance_fen)}</td></tr>`)}</tbody>
+    </table>
+    <h2>${t('h.payments')}</h2>
+    ${h.payments.length === 0 ? html`<p class="empty">${t('h.nopayments')}</p>` : html`<ul class="payments">
+      ${h.payments.map((p) => html`<li data-testid="payment">
+        <div><b>${money(p.amount_fen)}</b> ${tOr(`m.${p.method}`, p.method)} ${payStateBadge(p.state)}
+          ${p.void_pending && html`<${Badge} kind="pending">${t('h.void_pending')}<//>`}<${Flags} flags=${p.flags} /></div>
+        <div class="sub">${p.receipt_no} · ${p.collected_at ? shanghaiDateTime(p.collected_at) : ''}
+          ${p.local && html` · <a href=${`#/receipt/${p.op_id}`}>${t('act.receipt')}</a>`}
+          ${p.local && (p.state === 'recorded' || p.state === 'sent' || p.state === 'pending') && !p.void_pending
+            && html` · <a class="link" onClick=${() => requestVoid(p)}>${t('act.void')}</a>`}</div>
+      </li>`)}</ul>`}
+    <h2>${t('h.visits')}</h2>
+    ${h.local.length + serverVisits.length === 0 ? html`<p class="empty">${t('h.novisits')}</p>` : html`<ul class="events">
+      ${[...h.local].reverse().map((rec) => html`<${LocalEvent} rec=${rec} />`)}
+      ${serverVisits.map((v) => html`<li><span class="when">${v.at ? shanghaiDateTime(v.at) : ''}</span>
+        <b>${tOr(`ot.${v.kind}`, v.kind || '')}</b> ${v.finding ? tOr(`vk.${v.finding}`, tOr(`vc.${v.finding}`, v.finding)) : ''}
+        ${v.text || ''}</li>`)}
+    </ul>`}
+  <//>`;
+}

@@ -1,0 +1,71 @@
+/** Receipt screen (issue 4, item 6; DOMAIN.md §5): number, address, amount in figures and 大写, QR. */
+import { useEffect, useState } from 'preact/hooks';
+import { renderSVG } from 'uqr';
+import { html, money, Screen, Flags, opStateBadge } from './common.js';
+import { app, useStore } from '../store.js';
+import { t } from '../i18n.js';
+import { daxie } from '../money.js';
+import { checkCode, verifyUrl } from '../receipt.js';
+import { shanghaiDateTime } from '../time.js';
+
+async function loadReceipt(opId) {
+  const rec = await app.db.get('outbox', opId);
+  if (!rec) return null;
+  let { check } = rec;
+  if (!check) {
+    const session = await app.db.get('meta', 'session');
+    const d = rec.op.data;
+    check = await checkCode(session.device_secret, d.receipt_no, rec.op.household_id, d.amount_fen, d.season);
+  }
+  return { rec, check };
+}
+
+export function ReceiptScreen({ opId }) {
+  const s = useStore();
+  const [r, setR] = useState(undefined);
+  useEffect(() => {
+    loadReceipt(opId).then(setR);
+  }, [opId, s.outboxChanged]);
+  if (!r) return html`<${Screen} back="#/" title=${t('r.title')} />`;
+  const { rec, check } = r;
+  const d = rec.op.data;
+  const url = verifyUrl(location.origin, d.receipt_no, check);
+  const seasons = (rec.result?.allocations || rec.preview || []).map((a) => a.season);
+  const share = async () => {
+    const text = `${t('r.title')} ${d.receipt_no} ${money(d.amount_fen)} ${url}`;
+    if (navigator.share) {
+      try {
+        await navigator.share({ title: t('r.title'), text, url });
+      } catch { /* cancelled */ }
+    } else {
+      await navigator.clipboard?.writeText(text);
+    }
+  };
+  const back = `#/h/${encodeURIComponent(rec.op.household_id)}`;
+  return html`<${Screen} back=${back} title=${t('r.title')}>
+    <article class="receipt" data-testid="receipt">
+      <header><h2>${t('r.title')}</h2><div class="no">${t('r.no')} <b data-testid="receipt-no">${d.receipt_no}</b></div></header>
+      <dl>
+        <dt>${t('r.address')}</dt><dd>${rec.label || rec.op.household_id}</dd>
+        ${(d.payer || rec.owner_name) && html`<dt>${t('r.payer')}</dt><dd>${d.payer || rec.owner_name}</dd>`}
+        <dt>${t('r.season')}</dt><dd>${seasons.length ? seasons.join('、') : d.season || '—'}</dd>
+        <dt>${t('r.amount')}</dt><dd class="amount" data-testid="receipt-amount">${money(d.amount_fen)}</dd>
+        <dt>${t('r.daxie')}</dt><dd class="daxie" data-testid="daxie">${t('r.rmb')}${daxie(d.amount_fen)}</dd>
+        <dt>${t('r.method')}</dt><dd>${t(`m.${d.method}`)}</dd>
+        ${d.paper_receipt_no && html`<dt>${t('pay.paper')}</dt><dd>${d.paper_receipt_no}</dd>`}
+        <dt>${t('r.time')}</dt><dd>${shanghaiDateTime(rec.op.at)}</dd>
+        <dt>${t('r.collector')}</dt><dd>${rec.collector} (${rec.device_code})</dd>
+        <dt>${t('r.state')}</dt><dd>${opStateBadge(rec.state)}<${Flags} flags=${rec.result?.flags} /></dd>
+      </dl>
+      <figure class="qr">
+        <div dangerouslySetInnerHTML=${{ __html: renderSVG(url, { border: 1 }) }} />
+        <figcaption>${t('r.scan')}<br /><a href=${url} data-testid="verify-link" target="_blank" rel="noopener">${url.replace(/^https?:\/\//, '')}</a></figcaption>
+      </figure>
+    </article>
+    <div class="actions noprint">
+      <button class="btn" type="button" onClick=${() => window.print()}>${t('r.print')}</button>
+      <button class="btn" type="button" onClick=${share}>${t('r.share')}</button>
+      <a class="btn primary" href=${back}>${t('r.done')}</a>
+    </div>
+  <//>`;
+}
