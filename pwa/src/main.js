@@ -8,7 +8,7 @@ import { makeApi } from './api.js';
 import { Syncer } from './sync.js';
 import { loadIndex } from './households.js';
 import { setLang, getLang } from './i18n.js';
-import { refreshOutbox } from './actions.js';
+import { refreshOutbox, record, syncNow } from './actions.js';
 import { App } from './ui/app.js';
 import { registerServiceWorker } from './sw-register.js';
 
@@ -45,6 +45,8 @@ async function boot() {
   // the bench and the e2e tests read this: ms from navigation start to an interactive worklist
   window.__hlReady = { at: performance.now(), boot_ms: performance.now() - t0, households: app.index.size };
   document.documentElement.dataset.ready = '1';
+  // a small handle for support staff and the end-to-end tests (same powers as the page itself)
+  window.heatledger = { record, syncNow, index: app.index };
 
   app.syncer = new Syncer({ db, api: app.api, index: app.index, getSession: () => state.session,
     onState: (partial) => update(partial) });
