@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from .duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW, CapturedPayment, duplicate_suspects
 from .money import OpenBill, allocate
 from .ops import Op
 
 SKEW_LIMIT = timedelta(minutes=10)  # PROTOCOL.md, Push: "beyond 10 minutes apart"
-DUPLICATE_WINDOW = timedelta(hours=24)  # duplicate_suspect: same household and amount within 24 h
 AREA_TOLERANCE = Decimal("0.5")  # area_check: more than 0.5 m² off the record becomes a review item
 DUNNING_ORDER = ("none", "reminder", "notice_delivered", "lawyer_letter", "lawsuit", "judgment", "closed")
 
@@ -119,8 +119,10 @@ def decide_payment(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
     other = ctx.used_receipts.get(op.data["receipt_no"])
     if other is not None and other != op.op_id:
         flags.append("receipt_duplicate")
-    if any(p.op_id != op.op_id and p.amount_fen == amount and p.state != "voided"
-           and abs(p.collected_at - at) <= DUPLICATE_WINDOW for p in hh.payments):
+    utc = timezone.utc
+    known = [CapturedPayment(p.op_id or "", hh.id, p.amount_fen, p.collected_at.replace(tzinfo=utc))
+             for p in hh.payments if p.state != "voided"]
+    if duplicate_suspects(CapturedPayment(op.op_id, hh.id, amount, at.replace(tzinfo=utc)), known):
         flags.append("duplicate_suspect")
     decision = Decision("held" if ctx.device_revoked else "applied", collected_at=at)
     if not ctx.device_revoked:

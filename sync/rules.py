@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from .duplicates import DEFAULT_WINDOW
+
 __all__ = [
     "DEFAULT_RATES",
     "Approval",
@@ -150,7 +152,7 @@ class FeeRules:
     room_standard_c: Decimal = Decimal("18")  # bedrooms and living rooms, normal weather (§1)
     normal_weather_min_c: Decimal = Decimal("-9")
     limitation_years: int = 3                 # 民法典 art. 188
-    duplicate_window: timedelta = timedelta(hours=24)  # PROTOCOL.md flag duplicate_suspect
+    duplicate_window: timedelta = DEFAULT_WINDOW  # PROTOCOL.md flag duplicate_suspect (sync/duplicates.py)
 
     def __post_init__(self) -> None:
         _require_ratio("suspension_ratio", self.suspension_ratio)
