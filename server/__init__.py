@@ -22,8 +22,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .admin.routes import bp as admin_bp
     from .web.routes import bp as web_bp
     from .openapi import bp as openapi_bp
+    from .fees.routes import bp as fees_bp
 
-    for bp in (auth_bp, sync_bp, review_bp, admin_bp, web_bp, openapi_bp):
+    for bp in (auth_bp, sync_bp, review_bp, admin_bp, web_bp, openapi_bp, fees_bp):
         app.register_blueprint(bp)
 
     from .web.routes import init_gzip

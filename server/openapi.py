@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from .admin import schemas as admin_s
 from .auth import schemas as auth_s
 from .errors import CATALOGUE
+from .fees import schemas as fees_s
 from .review import schemas as review_s
 from .sync_api import schemas as sync_s
 
@@ -31,6 +32,13 @@ SCHEMAS = {
     "admin.devices": (None, None, None, 200),
     "admin.revoke": (None, None, admin_s.DeviceOut, 200),
     "admin.assignments": (None, admin_s.AssignmentsIn, admin_s.AssignmentsOut, 200),
+    "fees.settings": (None, None, None, 200),
+    "fees.put_setting": (None, fees_s.SettingIn, None, 200),
+    "fees.seasons": (None, None, None, 200),
+    "fees.create_season": (None, fees_s.SeasonIn, fees_s.SeasonOut, 201),
+    "fees.patch_season": (None, fees_s.SeasonPatch, fees_s.SeasonOut, 200),
+    "fees.put_rates": (None, fees_s.RatesIn, None, 200),
+    "fees.issue_bills": (None, None, fees_s.IssueOut, 200),
 }
 EXTRA = {}  # other packages register their endpoints here at import time
 

@@ -1,0 +1,197 @@
+"""Fee configuration an admin changes without code, and issuing a season's bills.
+
+Settings are checked by building the pure `sync.rules.FeeRules` from them: a value the rules would refuse
+is refused here with the same reason. Issuing bills uses the season's rate rules; suspended flats with
+an approved application for that season are billed at its ratio; credit (预存) rolls forward onto the
+new bills, oldest payment first (DOMAIN.md §8(d), extra rules).
+"""
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from sync.money import OpenBill, allocate, bill_due_fen
+from sync.rules import FeeRules, LateFeeRule
+
+from ..billing.service import credit_of
+from ..changes import audit, begin_write, touch
+from ..errors import ApiError
+from ..extensions import db
+from ..models import (Allocation, Bill, Building, Household, Payment, Project, RateRule, Season, Setting,
+                      SuspensionApplication, utcnow)
+
+KNOWN = ("suspension", "late_fee", "season_defaults", "allocation")
+
+
+def _settings() -> dict:
+    return {s.key: s.value for s in db.session.scalars(sa.select(Setting))}
+
+
+def fee_rules(values: dict | None = None) -> FeeRules:
+    """The rules in force, from the settings table (defaults where a key is missing)."""
+    v = values if values is not None else _settings()
+    sus, late, seasons = v.get("suspension", {}), v.get("late_fee", {}), v.get("season_defaults", {})
+    kwargs = {}
+    if "ratio" in sus:
+        kwargs["suspension_ratio"] = Decimal(str(sus["ratio"]))
+    if "legacy_ratio" in sus:
+        kwargs["legacy_suspension_ratio"] = Decimal(str(sus["legacy_ratio"]))
+    if "apply_by" in sus:
+        kwargs["suspension_apply_by"] = sus["apply_by"]
+    if "start" in seasons:
+        kwargs["season_start"] = seasons["start"]
+    if "end" in seasons:
+        kwargs["season_end"] = seasons["end"]
+    if late:
+        kwargs["late_fee"] = LateFeeRule(enabled=bool(late.get("enabled")),
+                                         daily_rate=Decimal(str(late["daily_rate"])) if late.get("daily_rate")
+                                         else None, starts=late.get("start", "01-01"), cap=late.get("cap", "principal"))
+    return FeeRules(**kwargs)
+
+
+def list_settings() -> dict:
+    return _settings()
+
+
+def put_setting(key: str, value: dict, user_id: int) -> dict:
+    if key not in KNOWN:
+        raise ApiError("not_found", {"key": key, "known": list(KNOWN)})
+    begin_write()
+    values = _settings()
+    before = values.get(key)
+    values[key] = value
+    try:
+        fee_rules(values)
+    except (ValueError, TypeError, ArithmeticError) as e:
+        raise ApiError("validation_failed", {"key": key, "reason": str(e)}) from None
+    row = db.session.get(Setting, key)
+    if row is None:
+        db.session.add(Setting(key=key, value=value, updated_at=utcnow()))
+    else:
+        row.value, row.updated_at = value, utcnow()
+    audit("setting.changed", "setting", key, before, value, None, user_id)
+    db.session.commit()
+    return value
+
+
+def list_seasons() -> list[Season]:
+    return list(db.session.scalars(sa.select(Season).order_by(Season.starts_on)))
+
+
+def create_season(data: dict, user_id: int) -> Season:
+    begin_write()
+    if db.session.get(Season, data["id"]) is not None:
+        raise ApiError("conflict", {"season": data["id"]})
+    season = Season(**data)
+    db.session.add(season)
+    audit("season.created", "season", season.id, None, {k: str(v) for k, v in data.items()}, None, user_id)
+    db.session.commit()
+    return season
+
+
+def set_season_open(season_id: str, is_open: bool, user_id: int) -> Season:
+    begin_write()
+    season = db.session.get(Season, season_id)
+    if season is None:
+        raise ApiError("not_found", {"season": season_id})
+    if season.open != is_open:
+        audit("season.open" if is_open else "season.closed", "season", season.id, {"open": season.open},
+              {"open": is_open}, None, user_id)
+        season.open = is_open
+    db.session.commit()
+    return season
+
+
+def put_rates(season_id: str, rates: list[dict], user_id: int) -> list[RateRule]:
+    """Set a season's rates. Bills already issued keep the rate they were issued with."""
+    begin_write()
+    if db.session.get(Season, season_id) is None:
+        raise ApiError("not_found", {"season": season_id})
+    out = []
+    for r in rates:
+        row = db.session.scalar(sa.select(RateRule).where(
+            RateRule.season_id == season_id, RateRule.category == r["category"],
+            RateRule.heat_source == r["heat_source"], RateRule.zone == r["zone"]))
+        before = None if row is None else {"price_yuan": str(row.price_yuan), "ratio": str(row.suspension_ratio)}
+        if row is None:
+            row = RateRule(season_id=season_id, **r)
+            db.session.add(row)
+        else:
+            for k, v in r.items():
+                setattr(row, k, v)
+        audit("rate.set", "rate_rule", f"{season_id}/{r['category']}/{r['heat_source']}/{r['zone']}", before,
+              {"price_yuan": str(r["price_yuan"]), "ratio": str(r["suspension_ratio"])}, None, user_id)
+        out.append(row)
+    db.session.commit()
+    return out
+
+
+def _rate_for(rates: dict, category: str, heat_source: str) -> RateRule | None:
+    if category == "non_residential":
+        return rates.get((category, "city_network", "core6")) or rates.get((category, "city_network", "other")) \
+            or rates.get((category, heat_source, ""))
+    return rates.get((category, heat_source, "")) or rates.get((category, "city_network", ""))
+
+
+def issue_bills(season_id: str, user_id: int) -> dict:
+    """Issue the season's bill for every household that has none yet, then roll credit onto them."""
+    begin_write()
+    season = db.session.get(Season, season_id)
+    if season is None:
+        raise ApiError("not_found", {"season": season_id})
+    rates = {(r.category, r.heat_source, r.zone): r for r in db.session.scalars(
+        sa.select(RateRule).where(RateRule.season_id == season_id))}
+    if not rates:
+        raise ApiError("validation_failed", {"season": season_id, "reason": "no rates for this season"})
+    billed = set(db.session.scalars(sa.select(Bill.household_id).where(Bill.season_id == season_id)))
+    suspended = set(db.session.scalars(sa.select(SuspensionApplication.household_id).where(
+        SuspensionApplication.season_id == season_id, SuspensionApplication.status == "approved")))
+    rows = db.session.execute(sa.select(Household, Project.heat_source).join(
+        Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id)).all()
+    new_bills, missing_rate = [], 0
+    for household, heat_source in rows:
+        if household.id in billed or household.status in ("not_opened", "disconnected"):
+            continue
+        rate = _rate_for(rates, household.category, heat_source)
+        if rate is None:
+            missing_rate += 1
+            continue
+        ratio = rate.suspension_ratio if household.id in suspended else Decimal("1")
+        new_bills.append(Bill(household_id=household.id, season_id=season_id, area_m2=household.area_m2,
+                              price_yuan=rate.price_yuan, ratio=ratio,
+                              due_fen=bill_due_fen(household.area_m2, rate.price_yuan, ratio), paid_fen=0,
+                              issued_on=utcnow().date()))
+    db.session.add_all(new_bills)
+    db.session.flush()
+    applied = 0
+    for bill in new_bills:
+        applied += _roll_credit(bill)
+    audit("season.bills_issued", "season", season_id, None, {"issued": len(new_bills), "credit_applied_fen": applied,
+                                                             "missing_rate": missing_rate}, None, user_id)
+    touch([b.household_id for b in new_bills])
+    db.session.commit()
+    return {"season": season_id, "issued": len(new_bills), "credit_applied_fen": applied}
+
+
+def _roll_credit(bill: Bill) -> int:
+    """Credit (预存) of the household pays the new bill: allocations from the payments that carry it."""
+    if credit_of(bill.household_id) <= 0:
+        return 0
+    used = 0
+    payments = db.session.execute(
+        sa.select(Payment.id, Payment.amount_fen, sa.func.coalesce(sa.func.sum(Allocation.amount_fen), 0))
+        .outerjoin(Allocation, Allocation.payment_id == Payment.id)
+        .where(Payment.household_id == bill.household_id, Payment.kind == "payment",
+               Payment.state.in_(("recorded", "void_requested")))
+        .group_by(Payment.id, Payment.amount_fen).order_by(Payment.id)).all()
+    for payment_id, amount, allocated in payments:
+        left = amount - allocated
+        need = bill.due_fen - bill.paid_fen
+        if left <= 0 or need <= 0:
+            continue
+        allocations, _ = allocate(left, [OpenBill(bill.season_id, need)])
+        for a in allocations:
+            db.session.add(Allocation(payment_id=payment_id, bill_id=bill.id, amount_fen=a.amount_fen, rule="credit",
+                                      created_at=utcnow()))
+            bill.paid_fen += a.amount_fen
+            used += a.amount_fen
+    return used

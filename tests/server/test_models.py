@@ -1,0 +1,23 @@
+"""Money is integer fen in the database: no column of any table is a float (STYLE.md habit 5)."""
+import sqlalchemy as sa
+
+from server.extensions import db
+
+
+def test_no_column_anywhere_is_a_float():
+    floats = [f"{t.name}.{c.name}" for t in db.metadata.sorted_tables for c in t.columns
+              if isinstance(c.type, sa.Float)]
+    assert floats == []
+
+
+def test_every_money_column_is_a_big_integer_of_fen():
+    money = [(t.name, c) for t in db.metadata.sorted_tables for c in t.columns if c.name.endswith("_fen")]
+    assert money, "the bill and payment tables hold *_fen columns"
+    assert all(isinstance(c.type, sa.BigInteger) for _, c in money), [f"{t}.{c.name}" for t, c in money]
+
+
+def test_areas_and_prices_are_exact_decimals():
+    for table, column in (("bill", "area_m2"), ("bill", "price_yuan"), ("household", "area_m2"),
+                          ("rate_rule", "price_yuan")):
+        col = db.metadata.tables[table].columns[column]
+        assert isinstance(col.type, sa.Numeric) and col.type.asdecimal and not isinstance(col.type, sa.Float)
