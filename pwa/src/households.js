@@ -47,7 +47,8 @@ export class HouseholdIndex {
     this.rows = [...this.byId.values()];
     this.rows.sort((a, b) => cmp(a.p, b.p) || cmpNum(a.b, b.b) || cmpNum(a.u, b.u) || cmpNum(a.r, b.r));
     for (const r of this.rows) {
-      r.key = `${norm(r.b)}-${norm(r.u)}-${norm(r.r)}`;
+      r.kp = [norm(r.b), norm(r.u), norm(r.r)];
+      r.key = r.kp.join('-');
       r.hay = `${r.name}\u0001${r.label}\u0001${r.p}`;
     }
     this._tree = null;
@@ -96,7 +97,7 @@ export class HouseholdIndex {
     if (/^[\d\s-]+$/.test(q)) {
       const parts = q.split(/[\s-]+/).filter(Boolean).map(norm);
       for (const r of this.rows) {
-        const kp = r.key.split('-');
+        const { kp } = r;
         let s = -1;
         if (parts.length === 1) {
           if (kp[2] === parts[0]) s = 0;
@@ -201,7 +202,7 @@ export async function saveIndex(db, index) {
   await db.put('meta', { format: INDEX_FORMAT, cursor, rows: index.rows.map(stripRow) }, 'hindex');
 }
 
-function stripRow({ key, hay, ...rest }) {
+function stripRow({ key, kp, hay, ...rest }) {
   return rest;
 }
 

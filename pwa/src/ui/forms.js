@@ -76,7 +76,7 @@ export function VacancyForm({ id }) {
       <${Field} label=${t('vc.note')}><textarea rows="2" value=${note} onInput=${(e) => setNote(e.currentTarget.value)} /><//>
       <div class="field"><span class="field-label">${t('vc.photos')}</span>
         <div class="photos">${photos.map((p) => html`<${Photo} sha=${p} />`)}
-          ${photos.length < 3 && html`<label class="btn photo-btn">${busy ? '…' : `📷 ${t('vc.add_photo')}`}
+          ${photos.length < 3 && html`<label class="btn photo-btn">${busy ? '…' : html`<b class="plus">＋</b>${t('vc.add_photo')}`}
             <input type="file" accept="image/*" capture="environment" multiple data-testid="photo-input"
               onChange=${addPhoto} hidden /></label>`}</div></div>
       <button class="btn primary block" type="submit" disabled=${busy} data-testid="save">${t('act.save')}</button>

@@ -33,7 +33,7 @@ function LocalEvent({ rec }) {
   if (op.type === 'visit') text = `${tOr(`vk.${d.kind}`, d.kind)}${d.satisfaction ? ` ★${d.satisfaction}` : ''} ${d.text || ''}`;
   else if (op.type === 'vacancy_check') {
     text = `${t(d.finding === 'vacant' ? 'vc.vacant' : 'vc.occupied')}${d.valve_sealed ? ` · ${t('vc.sealed')}` : ''}`
-      + `${d.seal_no ? ` ${d.seal_no}` : ''}${(d.photo_ids || []).length ? ` · 📷${d.photo_ids.length}` : ''}`;
+      + `${d.seal_no ? ` ${d.seal_no}` : ''}${(d.photo_ids || []).length ? ` · ${t('vc.photo_n', d.photo_ids.length)}` : ''}`;
   } else if (op.type === 'area_check') text = `${d.measured_area_m2} m²`;
   else if (op.type === 'contact_update') text = d.phone;
   else if (op.type === 'payment_void') text = d.reason || '';

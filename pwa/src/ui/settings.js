@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html, Screen, Segmented } from './common.js';
 import { app, state, update, useStore, toast, go } from '../store.js';
-import { t, setLang, getLang } from '../i18n.js';
+import { t, tOr, setLang, getLang } from '../i18n.js';
 import { APP_VERSION } from '../version.js';
 import { guardWaiting, downloadExport } from '../actions.js';
 
@@ -44,7 +44,7 @@ export function SettingsScreen() {
   };
   return html`<${Screen} title=${t('set.title')}>
     <dl class="card facts settings">
-      <dt>${t('set.user')}</dt><dd>${s.session?.user?.name} (${s.session?.user?.role})</dd>
+      <dt>${t('set.user')}</dt><dd>${s.session?.user?.name} · ${tOr(`role.${s.session?.user?.role}`, s.session?.user?.role)}</dd>
       <dt>${t('set.device')}</dt><dd>${s.session?.device_code}</dd>
       <dt>${t('set.cache')}</dt><dd>${app.index?.size ?? 0}</dd>
       <dt>${t('set.persist')}</dt><dd data-testid="persisted">${s.persisted ? t('set.persist.yes') : html`${t('set.persist.no')}
