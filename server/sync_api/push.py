@@ -20,7 +20,7 @@ from sync import merge
 from sync.ops import Op, OpError, parse_op, parse_time, valid_op_id
 
 from ..changes import audit_rows, begin_write, touch
-from ..errors import ApiError, message
+from ..errors import ApiError, message, wants_english
 from ..extensions import db
 from ..models import (Allocation, Assignment, Bill, Device, DeviceSeq, FieldRecord, Household, Operation, Party,
                       Payment, Quarantine, ReviewItem, Season, SyncSession, utcnow)
@@ -29,7 +29,25 @@ log = logging.getLogger(__name__)
 MAX_OPS, MAX_BYTES = 500, 1024 * 1024
 
 
+# Why one operation was rejected (results[i].error): codes of the pure core, not HTTP errors, so they are
+# not in the catalogue of server/errors.py. (zh-CN, en)
+OP_ERRORS = {
+    "malformed_operation": ("操作不是 JSON 对象", "The operation is not a JSON object"),
+    "unknown_type": ("未知的操作类型", "Unknown operation type"),
+    "missing_field": ("缺少必填字段", "A required field is missing"),
+    "invalid_field": ("字段格式不正确", "A field is malformed"),
+    "amount_out_of_range": ("金额须在 0.01 元至 100 万元之间", "The amount must be from 1 fen to 1,000,000 yuan"),
+    "unknown_household": ("找不到该住户", "Unknown household"),
+    "unknown_season": ("找不到该采暖季", "Unknown season"),
+    "unknown_payment": ("找不到要作废的收款", "The payment to void is unknown"),
+    "op_id_reused": ("该操作编号已用于另一操作", "This op_id was already used for another operation"),
+}
+
+
 def _error(code: str, details: dict) -> dict:
+    if code in OP_ERRORS:
+        zh, en = OP_ERRORS[code]
+        return {"code": code, "message": en if wants_english() else zh, "details": details}
     return {"code": code, "message": message(code), "details": details}
 
 
