@@ -177,3 +177,84 @@ def clerk(client):
 @pytest.fixture
 def admin(client):
     return Phone(client, "admin")
+
+
+# --- Appended for the protocol tests (tests/server/test_protocol_*.py, tests/soak): markers and a clerk's desk.
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "soak: 10,000-example runs of the protocol machine (HEATLEDGER_SOAK=1)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Soak runs are deselected (and counted as such) unless HEATLEDGER_SOAK=1 asks for them."""
+    if os.environ.get("HEATLEDGER_SOAK") == "1":
+        return
+    soak = [i for i in items if i.get_closest_marker("soak")]
+    if soak:
+        config.hook.pytest_deselected(items=soak)
+        items[:] = [i for i in items if not i.get_closest_marker("soak")]
+
+
+class Desk:
+    """What a clerk and an admin do from the console, plus direct looks into the database for assertions."""
+
+    def __init__(self, client, clerk, admin):
+        self.client, self.clerk, self.admin = client, clerk, admin
+
+    def review(self, kind=None, state="open", **query):
+        r = self.client.get("/api/v1/review", query_string={"state": state, "per_page": 500,
+                                                            **({"kind": kind} if kind else {}), **query},
+                            headers=self.clerk.headers)
+        assert r.status_code == 200, r.get_json()
+        return r.get_json()["items"]
+
+    def resolve(self, item_id, decision, reason="checked with the owner"):
+        return self.client.post(f"/api/v1/review/{item_id}/resolve", json={"decision": decision, "reason": reason},
+                                headers=self.clerk.headers)
+
+    def revoke(self, device_id):
+        r = self.client.post(f"/api/v1/admin/devices/{device_id}/revoke", headers=self.admin.headers)
+        assert r.status_code == 200, r.get_json()
+        return r.get_json()
+
+    def devices(self):
+        r = self.client.get("/api/v1/admin/devices", headers=self.admin.headers)
+        assert r.status_code == 200, r.get_json()
+        return {d["id"]: d for d in r.get_json()["items"]}
+
+    def assign(self, username, buildings):
+        r = self.client.put(f"/api/v1/admin/assignments/{username}", json={"buildings": buildings},
+                            headers=self.admin.headers)
+        assert r.status_code == 200, r.get_json()
+        return r.get_json()
+
+    @staticmethod
+    def households_of(username):
+        """Household ids in the buildings assigned to `username` now, in id order."""
+        from server.extensions import db
+        from server.models import Assignment, Household, User
+        return list(db.session.scalars(
+            sa.select(Household.id).join(Assignment, Assignment.building_id == Household.building_id)
+            .join(User, User.id == Assignment.user_id)
+            .where(User.username == username, Assignment.valid_to.is_(None)).order_by(Household.id)))
+
+    @staticmethod
+    def bills(household_id):
+        """{season: (due_fen, paid_fen)} as the database holds them now."""
+        from server.extensions import db
+        from server.models import Bill
+        db.session.expire_all()
+        return {b.season_id: (b.due_fen, b.paid_fen) for b in db.session.scalars(
+            sa.select(Bill).where(Bill.household_id == household_id))}
+
+
+@pytest.fixture
+def desk(client, clerk, admin):
+    return Desk(client, clerk, admin)
+
+
+@pytest.fixture
+def english(client):
+    """Every request of this test asks for English (error messages, PROTOCOL.md Errors)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
