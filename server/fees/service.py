@@ -118,8 +118,10 @@ def put_rates(season_id: str, rates: list[dict], user_id: int) -> list[RateRule]
         else:
             for k, v in r.items():
                 setattr(row, k, v)
-        audit("rate.set", "rate_rule", f"{season_id}/{r['category']}/{r['heat_source']}/{r['zone']}", before,
-              {"price_yuan": str(r["price_yuan"]), "ratio": str(r["suspension_ratio"])}, None, user_id)
+        db.session.flush()
+        audit("rate.set", "rate_rule", row.id, before, {"season": season_id, "category": r["category"],
+              "heat_source": r["heat_source"], "zone": r["zone"], "price_yuan": str(r["price_yuan"]),
+              "ratio": str(r["suspension_ratio"])}, None, user_id)
         out.append(row)
     db.session.commit()
     return out
