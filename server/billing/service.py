@@ -14,7 +14,7 @@ from sync.money import OpenBill, allocate, bill_due_fen
 
 from ..changes import audit, touch
 from ..extensions import db
-from ..models import Allocation, Bill, BillAdjustment, Household, Payment, Season, utcnow
+from ..models import fen_sum, Allocation, Bill, BillAdjustment, Household, Payment, Season, utcnow
 
 
 def open_bills(household_id: str) -> list[Bill]:
@@ -41,10 +41,10 @@ def allocate_payment(payment: Payment, amount_fen: int, rule_season: str | None,
 
 def credit_of(household_id: str) -> int:
     """预存: what the household's live payments brought beyond the bills they were allocated to."""
-    paid = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Payment.amount_fen), 0)).where(
+    paid = db.session.scalar(sa.select(fen_sum(Payment.amount_fen)).where(
         Payment.household_id == household_id, Payment.kind == "payment", Payment.state.in_(
             ("recorded", "void_requested")))) or 0
-    allocated = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Allocation.amount_fen), 0))
+    allocated = db.session.scalar(sa.select(fen_sum(Allocation.amount_fen))
                                   .join(Payment, Payment.id == Allocation.payment_id).where(
         Payment.household_id == household_id, Payment.kind == "payment",
         Payment.state.in_(("recorded", "void_requested")))) or 0
@@ -117,7 +117,7 @@ def adjust_bill(bill: Bill, kind: str, reason: str, user_id: int, review_item_id
 
 def _release(bill: Bill, excess: int, now):
     """A bill lowered below what was paid: the excess goes back to the payments as credit (预存, case 7)."""
-    rows = db.session.execute(sa.select(Allocation.payment_id, sa.func.sum(Allocation.amount_fen).label("net"))
+    rows = db.session.execute(sa.select(Allocation.payment_id, fen_sum(Allocation.amount_fen).label("net"))
                               .join(Payment, Payment.id == Allocation.payment_id)
                               .where(Allocation.bill_id == bill.id, Payment.kind == "payment",
                                      Payment.state.in_(("recorded", "void_requested")))

@@ -16,7 +16,7 @@ from ..billing.service import credit_of
 from ..changes import audit, begin_write, touch
 from ..errors import ApiError
 from ..extensions import db
-from ..models import (Allocation, Bill, Building, Household, Payment, Project, RateRule, Season, Setting,
+from ..models import (fen_sum, Allocation, Bill, Building, Household, Payment, Project, RateRule, Season, Setting,
                       SuspensionApplication, utcnow)
 
 KNOWN = ("suspension", "late_fee", "season_defaults", "allocation")
@@ -180,7 +180,7 @@ def _roll_credit(bill: Bill) -> int:
         return 0
     used = 0
     payments = db.session.execute(
-        sa.select(Payment.id, Payment.amount_fen, sa.func.coalesce(sa.func.sum(Allocation.amount_fen), 0))
+        sa.select(Payment.id, Payment.amount_fen, fen_sum(Allocation.amount_fen))
         .outerjoin(Allocation, Allocation.payment_id == Payment.id)
         .where(Payment.household_id == bill.household_id, Payment.kind == "payment",
                Payment.state.in_(("recorded", "void_requested")))

@@ -1,5 +1,5 @@
 """The tables, one module per domain noun. Models hold columns and relations, not business rules."""
-from .base import utcnow  # noqa: F401
+from .base import fen_sum, utcnow  # noqa: F401
 from .people import User, Device, LoginAttempt, Assignment  # noqa: F401
 from .estate import Project, Building, Household, Party, Account  # noqa: F401
 from .billing import Season, RateRule, Setting, Bill, BillAdjustment, SuspensionApplication  # noqa: F401

@@ -24,3 +24,8 @@ def uuid_pk():
 
 def created_at():
     return mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+def fen_sum(column):
+    """SUM of a fen column as an integer on every engine (PostgreSQL's SUM(bigint) is numeric)."""
+    return sa.cast(sa.func.coalesce(sa.func.sum(column), 0), sa.BigInteger)
