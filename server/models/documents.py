@@ -1,0 +1,42 @@
+"""Generated documents (催缴通知书, 律师函 drafts) and the background jobs that make them."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Model, created_at
+
+
+class Job(Model):
+    """A background job. Its state lives here, not in a worker's memory, so any worker answers for it."""
+    __tablename__ = "job"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # notices | lawyer_letters
+    state: Mapped[str] = mapped_column(sa.String(10), default="queued")  # queued | running | done | failed
+    params: Mapped[dict] = mapped_column(sa.JSON)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    result: Mapped[dict | None] = mapped_column(sa.JSON)  # skipped households and why, the error if failed
+    file_name: Mapped[str | None] = mapped_column(sa.String(80))  # under DOCUMENTS_DIR
+    file_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = created_at()
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class Document(Model):
+    """One notice or letter for one household: its number (文号), the data it was made from, and the
+    sha256 of its own PDF (DOMAIN.md §4: the software drafts; the snapshot and hash are the record)."""
+    __tablename__ = "document"
+    __table_args__ = (sa.Index("ix_document_household_kind", "household_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # notice | lawyer_letter
+    number: Mapped[str | None] = mapped_column(sa.String(60), unique=True)
+    household_id: Mapped[str] = mapped_column(sa.ForeignKey("household.id"))
+    season_id: Mapped[str] = mapped_column(sa.ForeignKey("season.id"))
+    job_id: Mapped[str | None] = mapped_column(sa.ForeignKey("job.id"), index=True)
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = created_at()
