@@ -10,7 +10,7 @@ import { loadIndex } from './households.js';
 import { setLang, getLang } from './i18n.js';
 import { refreshOutbox, record, syncNow } from './actions.js';
 import { App } from './ui/app.js';
-import { registerServiceWorker } from './sw-register.js';
+import { registerServiceWorker, offerUpdate } from './sw-register.js';
 
 async function markVisited(db, index, seasons) {
   const open = (seasons || []).filter((s) => s.open).pop();
@@ -54,6 +54,8 @@ async function boot() {
   app.syncer.onState = (partial) => {
     origOnState(partial);
     if (partial.outboxChanged) refreshOutbox();
+    // a new version that waited for the outbox to drain may take over now (the worker re-checks)
+    if (partial.lastSyncAt) offerUpdate();
   };
   if ('BroadcastChannel' in window) {
     app.channel = new BroadcastChannel('heatledger');

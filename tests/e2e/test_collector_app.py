@@ -239,3 +239,20 @@ def test_a_401_on_sync_asks_to_sign_in_again_but_recording_goes_on(server, new_c
     ctx.unroute("**/api/v1/sync/**")
     page.click("[data-testid=sync]")
     wait_synced(page)
+
+
+def test_a_rejected_op_leaves_the_queue_but_stays_visible_with_its_error(server, new_context):
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, server, "c04")
+    (hid,) = households_in_arrears(page, 1)
+    # beyond a million yuan: the server cannot take it as money (PROTOCOL.md, payment) and rejects it
+    page.evaluate("""(hid) => window.heatledger.record({type: 'payment', household_id: hid,
+        data: {amount_fen: 200000000, method: 'cash'}}, {label: 'too much'})""", hid)
+    wait_synced(page)
+    page.goto(f"{server.url}/app/#/outbox")
+    row = page.wait_for_selector("[data-testid=op][data-state=rejected]")
+    assert "被拒绝" in row.inner_text()
+    assert "amount_out_of_range" in row.inner_text()
+    (rec,) = [r for r in outbox_records(page) if r["state"] == "rejected"]
+    assert not rec["pending"]

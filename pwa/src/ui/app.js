@@ -67,7 +67,10 @@ function Header() {
         aria-label=${t('sync.now')}>${s.syncing ? '⟳…' : `⟳ ${t('sync.now')}`}</button>
     </div>
     ${s.authError && html`<a class="banner warn" href="#/login" data-testid="relogin">${t('sync.relogin')}</a>`}
-    ${s.update === 'ready' && html`<a class="banner info" onClick=${() => location.reload()}>${t('upd.ready')}</a>`}
+    ${s.update === 'ready' && html`<a class="banner info" data-testid="update-ready"
+      onClick=${() => location.reload()}>${t('upd.ready')}</a>`}
+    ${s.update === 'waiting' && s.outbox.count > 0
+      && html`<div class="banner info" data-testid="update-waiting">${t('upd.blocked')}</div>`}
   </header>`;
 }
 
