@@ -1,11 +1,13 @@
 /** What screens do: record an op, then tell the header, the other tabs and the syncer. */
 import { app, state, update, toast } from './store.js';
-import { recordOp, outboxStatus, pendingCount, exportUnsynced } from './outbox.js';
+import { recordOp, outboxStatus, pendingCount, pendingOps, exportUnsynced } from './outbox.js';
 import { t } from './i18n.js';
 
 export async function refreshOutbox() {
   if (!app.db) return;
-  update({ outbox: await outboxStatus(app.db) });
+  const outbox = await outboxStatus(app.db);
+  if (app.index) app.index.setLocalPaid(outbox.count ? await pendingOps(app.db, 100000) : []);
+  update({ outbox });
 }
 
 let syncSoonTimer = null;

@@ -40,13 +40,21 @@ export class HouseholdIndex {
     this.byId = new Map();
     for (const r of rows) this.byId.set(r.id, r);
     this.localVisited = new Set(); // household ids with an op from this phone this season
+    this.localPaid = new Map(); // household id → fen of this phone's payments still waiting
     this._rebuild();
   }
 
+  /** Rows in address order; rebuilt lazily after changes (a 20-page first pull sorts once, not 20 times). */
+  get rows() {
+    if (this._dirty) this._rebuild();
+    return this._rows;
+  }
+
   _rebuild() {
-    this.rows = [...this.byId.values()];
-    this.rows.sort((a, b) => cmp(a.p, b.p) || cmpNum(a.b, b.b) || cmpNum(a.u, b.u) || cmpNum(a.r, b.r));
-    for (const r of this.rows) {
+    this._dirty = false;
+    this._rows = [...this.byId.values()];
+    this._rows.sort((a, b) => cmp(a.p, b.p) || cmpNum(a.b, b.b) || cmpNum(a.u, b.u) || cmpNum(a.r, b.r));
+    for (const r of this._rows) {
       r.kp = [norm(r.b), norm(r.u), norm(r.r)];
       r.key = r.kp.join('-');
       r.hay = `${r.name}\u0001${r.label}\u0001${r.p}`;
@@ -55,22 +63,39 @@ export class HouseholdIndex {
   }
 
   get size() {
-    return this.rows.length;
+    return this.byId.size;
   }
 
   upsert(households, removed = []) {
     for (const h of households) this.byId.set(h.id, indexRow(h));
     for (const id of removed) this.byId.delete(id);
-    this._rebuild();
+    this._dirty = true;
+    this._tree = null;
   }
 
   reset() {
     this.byId.clear();
-    this._rebuild();
+    this._dirty = true;
+    this._tree = null;
   }
 
   get(id) {
     return this.byId.get(id);
+  }
+
+  /** The balance the collector should see: the server's minus this phone's waiting payments. */
+  balance(row) {
+    return Math.max(0, row.bal - (this.localPaid.get(row.id) || 0));
+  }
+
+  /** Replace the waiting payments (from the outbox's pending ops). */
+  setLocalPaid(pendingRecs) {
+    const m = new Map();
+    for (const rec of pendingRecs) {
+      if (rec.op.type === 'payment') m.set(rec.op.household_id, (m.get(rec.op.household_id) || 0) + rec.op.data.amount_fen);
+    }
+    this.localPaid = m;
+    this._tree = null;
   }
 
   /** Visited in the season: this phone recorded something there, or the server knows a contact since it began. */
@@ -81,7 +106,7 @@ export class HouseholdIndex {
 
   /** Filters: arrears, suspended, not visited this season. */
   filter(rows, { arrears, suspended, unvisited }, season) {
-    return rows.filter((r) => (!arrears || r.bal > 0) && (!suspended || r.st === 'suspended')
+    return rows.filter((r) => (!arrears || this.balance(r) > 0) && (!suspended || r.st === 'suspended')
       && (!unvisited || !this.visited(r, season)));
   }
 
@@ -140,11 +165,12 @@ export class HouseholdIndex {
       const b = child(p, r.b);
       const u = child(b, r.u);
       u.rows.push(r);
+      const bal = this.balance(r);
       for (const n of [root, p, b, u]) {
         n.count += 1;
-        if (r.bal > 0) {
+        if (bal > 0) {
           n.arrears += 1;
-          n.arrears_fen += r.bal;
+          n.arrears_fen += bal;
         }
       }
     }

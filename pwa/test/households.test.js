@@ -116,3 +116,12 @@ test('search stays fast with 20,000 households', () => {
     assert.ok(performance.now() - t0 < 50, q);
   }
 });
+
+test("the worklist counts this phone's waiting payments against the server's balance", () => {
+  const idx = new HouseholdIndex(sample().map(indexRow));
+  idx.setLocalPaid([{ op: { type: 'payment', household_id: 'a', data: { amount_fen: 114800 } } },
+    { op: { type: 'visit', household_id: 'c', data: {} } }]);
+  assert.equal(idx.balance(idx.get('a')), 0);
+  assert.equal(idx.tree().arrears, 1);
+  assert.deepEqual(idx.filter(idx.rows, { arrears: true }).map((r) => r.id), ['c']);
+});

@@ -11,11 +11,14 @@ function setWl(partial) {
 }
 
 function HouseholdRow({ r }) {
+  const bal = app.index.balance(r);
+  const waiting = app.index.localPaid.has(r.id);
   return html`<a class="row hh" href=${`#/h/${encodeURIComponent(r.id)}`}>
     <span class="room">${r.key}</span>
     <span class="who">${r.name}<small>${r.p}</small></span>
     <span class="right">${r.st !== 'active' ? statusBadge(r.st) : null}
-      <b class=${r.bal > 0 ? 'owe' : 'paid'}>${r.bal > 0 ? money(r.bal) : '✓'}</b></span>
+      ${waiting && html`<span class="badge pending">${t('ps.pending')}</span>`}
+      <b class=${bal > 0 ? 'owe' : 'paid'}>${bal > 0 ? money(bal) : '✓'}</b></span>
   </a>`;
 }
 
@@ -41,6 +44,7 @@ function levelLabel(depth, name) {
 }
 
 function Tree({ index }) {
+  useStore();
   const { path } = state.wl;
   let nodeAt = index.tree();
   const crumbs = [];
