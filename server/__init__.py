@@ -26,6 +26,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     for bp in (auth_bp, sync_bp, review_bp, admin_bp, web_bp, openapi_bp, fees_bp):
         app.register_blueprint(bp)
+    from . import documents, ledgers  # documents also starts the job runner and scheduler (server/jobs.py)
+    ledgers.init_app(app)
+    documents.init_app(app)
 
     from .web.routes import init_gzip
     init_gzip(app)

@@ -31,6 +31,10 @@ CATALOGUE = {
     "too_many_attempts": (429, "登录失败次数过多，请 10 分钟后再试", "Too many failed sign-ins; try again in 10 minutes"),
     "internal_error": (500, "服务器内部错误，请稍后重试", "Internal server error; try again later"),
     "service_unavailable": (503, "服务暂不可用，请稍后重试", "Service unavailable; try again later"),
+    "day_not_over": (409, "只能日结已经结束的日期（今天入账的款项仍会记入今天）",
+                     "Only a day that is over can be closed (payments synced today still post to today)"),
+    "day_closed": (409, "该日已日结，日帐不再变动", "This day is already closed; its ledger no longer changes"),
+    "job_not_ready": (409, "任务尚未完成，暂无文件", "The job has not finished; there is no file yet"),
 }
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

@@ -1,0 +1,23 @@
+"""Printed documents: arrears notices, lawyer-letter drafts (DOMAIN.md §4), the job runner behind them."""
+from datetime import datetime
+
+from sync.money import daxie, format_yuan
+
+from ..timefmt import SHANGHAI
+
+
+def local_time(iso_utc: str | None) -> str:
+    """'2026-11-24T06:44:00Z' → '2026-11-24 14:44' (Asia/Shanghai), for print."""
+    if not iso_utc:
+        return ""
+    return datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def init_app(app):
+    from .. import jobs
+    from .routes import bp
+    app.register_blueprint(bp)
+    app.add_template_filter(format_yuan, "yuan")
+    app.add_template_filter(daxie, "daxie")
+    app.add_template_filter(local_time, "local_time")
+    jobs.init_app(app)

@@ -1,0 +1,247 @@
+"""Arrears notices (催缴通知书) and lawyer-letter drafts (律师函) for many households, as background jobs.
+
+A request makes a Job row (queued) and hands its id to server.jobs; the job reads the households' bills,
+takes a data snapshot per household, numbers it (文号), renders one PDF per household (to hash it) and
+one PDF with all of them (to print), and records a Document per household (DOMAIN.md §4).
+"""
+import hashlib
+import os
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+
+from sync.merge import posting_date
+from sync.money import daxie
+
+from ..changes import begin_write
+from ..errors import ApiError
+from ..extensions import db
+from ..models import (Account, Bill, Building, CollectionAction, Household, Party, Project, Season, Setting,
+                      utcnow)
+from ..models.documents import Document, Job
+from ..models.ledger import DayClose  # noqa: F401  (one import registers every table of the area)
+from ..sync_api.records import label
+from ..timefmt import iso_utc, shanghai_date
+from . import pdf
+
+KINDS = {"notices": ("notice", "documents/notice.html", "催"), "lawyer_letters": ("lawyer_letter",
+                                                                                 "documents/lawyer_letter.html", "律")}
+MAX_HOUSEHOLDS = 2000
+# Fictional defaults for the demo (DOMAIN.md §8(c)); a company sets its own in Setting "documents".
+COMPANY = {"name": "北京示范热力有限公司", "office_address": "北京市朝阳区示范路1号 供热收费营业厅",
+           "office_hours": "供暖期内每日 8:30—17:00", "phone": "010-6500 0000",
+           "bank_name": "示范银行北京朝阳支行", "bank_account_name": "北京示范热力有限公司",
+           "bank_account": "1100 0000 0000 0000 000", "notice_prefix": "京示热催字", "deadline_days": 15,
+           "law_firm": "北京示范律师事务所", "law_firm_address": "北京市东城区示范大街8号", "lawyer": "＿＿＿",
+           "letter_prefix": "京示律函字", "letter_deadline_days": 10}
+
+
+def _company() -> dict:
+    stored = db.session.scalar(sa.select(Setting.value).where(Setting.key == "documents")) or {}
+    return {**COMPANY, **stored}
+
+
+def _zh(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --- the request --------------------------------------------------------------------------------------
+
+def start(kind: str, season_id: str, household_ids: list[str] | None, project: str | None, building: str | None,
+          user_id: int) -> str:
+    """Check the request, record a queued job and return its id; the work runs in server.jobs."""
+    from .. import jobs
+    if db.session.get(Season, season_id) is None:
+        raise ApiError("validation_failed", {"fields": {"season": [f"unknown season: {season_id}"]}})
+    if household_ids is not None:
+        ids = list(dict.fromkeys(household_ids))
+        found = set(db.session.scalars(sa.select(Household.id).where(Household.id.in_(ids))))
+        unknown = [i for i in ids if i not in found]
+        if unknown:
+            raise ApiError("validation_failed", {"fields": {"household_ids": [f"unknown households: {unknown[:20]}"]}})
+    else:
+        b = db.session.scalar(sa.select(Building).join(Project, Project.id == Building.project_id)
+                              .where(Project.name == project, Building.name == building))
+        if b is None:
+            raise ApiError("validation_failed", {"fields": {"building": [f"unknown building: {project} {building}"]}})
+        ids = list(db.session.scalars(sa.select(Household.id).where(Household.building_id == b.id)
+                                      .order_by(Household.unit, Household.room)))
+    if len(ids) > MAX_HOUSEHOLDS:
+        raise ApiError("validation_failed", {"fields": {"household_ids": [f"at most {MAX_HOUSEHOLDS} per job"]}})
+    job = Job(id=_new_id(), kind=kind, state="queued", total=len(ids), done=0, created_by=user_id,
+              params={"season": season_id, "household_ids": ids, "project": project, "building": building})
+    job_id = job.id
+    begin_write()
+    db.session.add(job)
+    db.session.commit()
+    jobs.submit_document_job(job_id)
+    return job_id
+
+
+def _new_id() -> str:
+    from uuid import uuid4
+    return str(uuid4())
+
+
+def job_status(job_id: str) -> dict:
+    job = db.session.get(Job, job_id)
+    if job is None:
+        raise ApiError("not_found", {"job_id": job_id})
+    return {"id": job.id, "kind": job.kind, "state": job.state, "done": job.done, "total": job.total,
+            "result": job.result, "created_at": iso_utc(job.created_at), "finished_at": iso_utc(job.finished_at),
+            "file": f"/api/v1/jobs/{job.id}/file" if job.state == "done" and job.file_name else None}
+
+
+def job_file(job_id: str) -> tuple[str, str]:
+    """(path, download name) of a finished job's PDF."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        raise ApiError("not_found", {"job_id": job_id})
+    if job.state != "done" or not job.file_name:
+        raise ApiError("job_not_ready", {"state": job.state, "result": job.result})
+    path = os.path.join(current_app.config["DOCUMENTS_DIR"], job.file_name)
+    if not os.path.exists(path):
+        raise ApiError("not_found", {"job_id": job_id, "reason": "the file is gone"})
+    return path, f"{'催缴通知书' if job.kind == 'notices' else '律师函草稿'}-{job.id[:8]}.pdf"
+
+
+# --- the work (in a job thread, with its own app context) ---------------------------------------------
+
+def run(job_id: str) -> None:
+    """Make the documents of one job; any failure marks the job failed with the reason, never half done."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.state not in ("queued",):
+        return
+    begin_write()
+    job.state, job.started_at = "running", utcnow()
+    db.session.commit()
+    try:
+        _make(job)
+    except Exception as e:  # noqa: BLE001 — the job must end in a state a clerk can see
+        db.session.rollback()
+        current_app.logger.exception("document job %s failed", job_id)
+        job = db.session.get(Job, job_id)
+        begin_write()
+        job.state, job.finished_at = "failed", utcnow()
+        job.result = {**(job.result or {}), "error": type(e).__name__}
+        db.session.commit()
+
+
+def _make(job: Job) -> None:
+    doc_kind, template, _ = KINDS[job.kind]
+    season_id, ids = job.params["season"], job.params["household_ids"]
+    now = utcnow()
+    snapshots, skipped = [], []
+    company = _company()
+    for hid in ids:
+        snap = snapshot(doc_kind, hid, season_id, now, company)
+        if snap is None:
+            skipped.append({"household_id": hid, "reason": "nothing_owing"})  # no notice for a paid-up household
+        else:
+            snapshots.append(snap)
+    db.session.commit()  # end the read; numbering takes the write lock briefly
+    documents = _number(job, doc_kind, season_id, snapshots)
+    htmls = [render_template(template, n=d.data) for d in documents]
+    progress = {"last": 0}
+
+    def on_each(done):  # progress for GET /jobs/<id>, written every few documents
+        if done - progress["last"] >= 10 or done == len(htmls):
+            progress["last"] = done
+            begin_write()
+            db.session.execute(sa.update(Job).where(Job.id == job.id).values(done=done + len(skipped)))
+            db.session.commit()
+
+    singles, combined = pdf.render_each(htmls, on_each)
+    file_name = f"{job.id}.pdf" if combined else None
+    if combined:
+        folder = current_app.config["DOCUMENTS_DIR"]
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, file_name + ".part"), "wb") as f:
+            f.write(combined)
+        os.replace(os.path.join(folder, file_name + ".part"), os.path.join(folder, file_name))
+    begin_write()
+    for d, single in zip(documents, singles):
+        db.session.execute(sa.update(Document).where(Document.id == d.id)
+                           .values(pdf_sha256=hashlib.sha256(single).hexdigest()))
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(
+        state="done", done=len(ids), finished_at=utcnow(), file_name=file_name,
+        file_sha256=hashlib.sha256(combined).hexdigest() if combined else None,
+        result={"documents": len(documents), "numbers": [d.number for d in documents], "skipped": skipped}))
+    db.session.commit()
+
+
+def _number(job: Job, doc_kind: str, season_id: str, snapshots: list[dict]) -> list[Document]:
+    """Give each document its 文号, e.g. 京示热催字〔2026〕第000123号, from the document's row id."""
+    prefix = snapshots[0]["company"]["notice_prefix" if doc_kind == "notice" else "letter_prefix"] if snapshots else ""
+    begin_write()
+    rows = []
+    for snap in snapshots:
+        d = Document(kind=doc_kind, household_id=snap["household"]["id"], season_id=season_id, job_id=job.id,
+                     data=snap, created_by=job.created_by)
+        db.session.add(d)
+        db.session.flush()
+        year = snap["issued_on"][:4]
+        d.number = f"（{year}）{prefix}第{d.id:06d}号" if doc_kind == "lawyer_letter" else f"{prefix}〔{year}〕第{d.id:06d}号"
+        d.data = {**snap, "number": d.number}
+        rows.append(d)
+    db.session.commit()
+    return rows
+
+
+def snapshot(doc_kind: str, household_id: str, season_id: str, now, company: dict) -> dict | None:
+    """Everything printed on one household's document, as plain JSON (kept as the Document's record).
+
+    Rows: every season up to the named one with something outstanding, oldest first. None when the
+    household owes nothing: it gets no notice.
+    """
+    season = db.session.get(Season, season_id)
+    h, building, project, owner = db.session.execute(
+        sa.select(Household, Building.name, Project.name, Party.name).join(Building, Building.id == Household.building_id)
+        .join(Project, Project.id == Building.project_id).join(Party, Party.id == Household.owner_id)
+        .where(Household.id == household_id)).one()
+    bills = db.session.execute(sa.select(Bill, Season.starts_on).join(Season, Season.id == Bill.season_id).where(
+        Bill.household_id == household_id, Season.starts_on <= season.starts_on).order_by(Season.starts_on)).all()
+    rows = [{"season": b.season_id, "area_m2": str(b.area_m2), "price_yuan": str(b.price_yuan),
+             "suspended": b.ratio != 1, "ratio_pct": f"{b.ratio * 100:.0f}%", "due_fen": b.due_fen, "paid_fen": b.paid_fen,
+             "outstanding_fen": max(b.due_fen - b.paid_fen, 0)} for b, _ in bills if b.due_fen > b.paid_fen]
+    total = sum(r["outstanding_fen"] for r in rows)
+    if total <= 0:
+        return None
+    account = db.session.execute(sa.select(Account.number, Party.name).join(Party, Party.id == Account.party_id).where(
+        Account.household_id == household_id, Account.valid_to.is_(None)).order_by(Account.valid_from.desc())).first()
+    today = posting_date(now)
+    days = company["deadline_days" if doc_kind == "notice" else "letter_deadline_days"]
+    first_start = bills[0][1] if bills else season.starts_on
+    return {"kind": doc_kind, "number": None, "issued_on": today.isoformat(), "issued_on_zh": _zh(today),
+            "season": season_id, "deadline_days": days, "deadline_zh": _zh(today + timedelta(days=days)),
+            "household": {"id": h.id, "account_no": account[0] if account else None,
+                          "payer": account[1] if account else owner, "owner": owner, "project": project,
+                          "building": building, "unit": h.unit, "room": h.room,
+                          "label": label(building, h.unit, h.room),
+                          "address": f"{project} {label(building, h.unit, h.room)}", "area_m2": str(h.area_m2)},
+            "rows": rows, "total_fen": total, "total_daxie": daxie(total, prefix=True),
+            "first_season_start_zh": _zh(first_start), "demands": _demands(household_id),
+            "company": company}
+
+
+def _demands(household_id: str) -> list[dict]:
+    """Earlier demands with proof of delivery (DOMAIN.md §3: only delivered ones count)."""
+    actions = db.session.scalars(sa.select(CollectionAction).where(
+        CollectionAction.household_id == household_id, CollectionAction.delivered.is_(True))
+        .order_by(CollectionAction.at)).all()
+    what = {"notice_delivered": "催缴通知书已送达", "lawyer_letter": "律师函已送达"}
+    return [{"date": shanghai_date(a.at).isoformat(), "date_zh": _zh(shanghai_date(a.at)),
+             "what": what.get(a.kind, a.kind)} for a in actions]
+
+
+def fail_stale_jobs(now=None, minutes: int = 60) -> int:
+    """A job whose worker died (a restart mid-job) would stay `running` for ever: mark it failed."""
+    now = now or utcnow()
+    begin_write()
+    n = db.session.execute(sa.update(Job).where(Job.state.in_(("queued", "running")),
+                                                Job.created_at < now - timedelta(minutes=minutes))
+                           .values(state="failed", finished_at=now, result={"error": "worker_lost"})).rowcount
+    db.session.commit()
+    return n
+
