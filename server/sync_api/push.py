@@ -117,6 +117,7 @@ class _Batch:
     def run(self) -> list[dict]:
         results = []
         batch_seen: dict[str, tuple[str, dict]] = {}
+        self.batch_seen = batch_seen
         for raw, parsed in zip(self.raw_ops, self.parsed):
             results.append(self._one(raw, parsed, batch_seen))
         return results
@@ -187,7 +188,11 @@ class _Batch:
             raw_for_row = dict(raw, household_id=None)
         else:
             raw_for_row = raw
-        self.operations.append(self._operation_row(raw_for_row, parsed, result, "rejected"))
+        row = self._operation_row(raw_for_row, parsed, result, "rejected")
+        row["payload_hash"] = _hash(raw)  # of what was sent, so that a resend is recognised as the same
+        self.operations.append(row)
+        # The same op_id again later in this batch gets this answer, not a second row.
+        self.batch_seen[op_id] = (row["payload_hash"], result)
         self._quarantine(raw, result)
         return result
 
