@@ -256,3 +256,46 @@ def test_a_rejected_op_leaves_the_queue_but_stays_visible_with_its_error(server,
     assert "amount_out_of_range" in row.inner_text()
     (rec,) = [r for r in outbox_records(page) if r["state"] == "rejected"]
     assert not rec["pending"]
+
+
+def _sign_in_again_with_a_waiting_payment(server, new_context, username):
+    """Record a payment while sync answers 401, sign in again (a new device), let it sync."""
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, server, username)
+    old = session_of(page)
+    (hid,) = households_in_arrears(page, 1)
+    ctx.route("**/api/v1/sync/**", lambda route: route.fulfill(
+        status=401, content_type="application/json",
+        body=json.dumps({"error": {"code": "token_expired", "message": "登录已过期", "details": {}}})))
+    receipt = record_payment(page, hid, "20.00")
+    url = page.get_attribute("[data-testid=verify-link]", "href")
+    page.wait_for_selector("[data-testid=relogin]")
+    ctx.unroute("**/api/v1/sync/**")
+    page.click("[data-testid=relogin]")
+    page.fill("input[name=password]", f"demo-{username}")
+    page.click("form[data-testid=login-form] button[type=submit]")
+    page.wait_for_selector("header.top")
+    wait_synced(page)
+    return ctx, page, old, hid, receipt, url
+
+
+def test_signing_in_again_while_ops_wait_sends_them_under_the_new_device(server, new_context):
+    ctx, page, old, hid, receipt, _ = _sign_in_again_with_a_waiting_payment(server, new_context, "c03")
+    new = session_of(page)
+    assert new["device_id"] != old["device_id"]
+    (rec,) = [r for r in outbox_records(page) if r["type"] == "payment" and r["receipt_no"] == receipt]
+    assert rec["state"] in ("applied", "duplicate", "received") and rec["seq"] == 1
+    households, _ = full_pull(server, server_login(server, "c03")["token"])
+    assert [p["receipt_no"] for p in households[hid]["payments"]].count(receipt) == 1
+
+
+@pytest.mark.xfail(reason="server: /r/ checks the code with the secret of the device that pushed the payment, "
+                          "not of the device whose code prefixes the receipt number (reported to the server side)",
+                   strict=False)
+def test_a_receipt_printed_before_signing_in_again_still_verifies(server, new_context):
+    ctx, page, old, hid, receipt, url = _sign_in_again_with_a_waiting_payment(server, new_context, "c02")
+    assert receipt.startswith(old["device_code"] + "-")
+    check = ctx.new_page()
+    check.goto(url)
+    assert check.get_attribute("[data-state]", "data-state") == "recorded"
