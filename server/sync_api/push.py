@@ -113,6 +113,8 @@ class _Batch:
         self.operations, self.quarantine, self.payments, self.allocations = [], [], [], []
         self.bill_deltas, self.fields, self.reviews, self.touched = defaultdict(int), [], [], set()
         self.household_updates, self.payment_states, self.audits = {}, {}, []
+        self.batch_payments: dict[str, dict] = {}  # op_id -> payment row written by this batch
+        self.void_requested_in_batch: list[str] = []  # op_ids of this batch's payments voided in it
 
     def run(self) -> list[dict]:
         results = []
@@ -143,7 +145,10 @@ class _Batch:
             decision = merge.decide_payment(parsed, state, self.ctx)
         elif parsed.type == "payment_void":
             target = self.void_targets.get(parsed.data["payment_op_id"])
-            decision = merge.decide_void(parsed, state, self.ctx, target.household_id if target else None)
+            # The payment may be earlier in this same batch (the phone sends its outbox oldest first).
+            in_batch = self.batch_payments.get(parsed.data["payment_op_id"])
+            target_household = target.household_id if target else in_batch["household_id"] if in_batch else None
+            decision = merge.decide_void(parsed, state, self.ctx, target_household)
         else:
             decision = merge.decide_field(parsed, state, self.ctx)
         if decision.status == "rejected":
@@ -218,6 +223,7 @@ class _Batch:
                 "posted_on": merge.posting_date(self.now), "collector_id": self.user.id,
                 "device_id": self.device.id, "state": d.status if d.status == "held" else "recorded",
                 "flags": d.flags})
+            self.batch_payments[op.op_id] = self.payments[-1]
             rule = "designated" if op.data.get("season") else "oldest_first"
             for a in d.allocations:
                 bill_id = self.bill_ids[(op.household_id, a.season)]
@@ -230,12 +236,17 @@ class _Batch:
                                          payment_op_id=op.op_id))
             return
         if op.type == "payment_void":
-            target = self.void_targets[op.data["payment_op_id"]]
-            if target.state == "recorded" and d.status == "applied":
+            target = self.void_targets.get(op.data["payment_op_id"])
+            if target is None:  # a payment of this batch, not written yet
+                row = self.batch_payments[op.data["payment_op_id"]]
+                if row["state"] == "recorded" and d.status == "applied":
+                    row["state"] = "void_requested"
+                    self.void_requested_in_batch.append(row["op_id"])
+            elif target.state == "recorded" and d.status == "applied":
                 self.payment_states[target.id] = "void_requested"
             for kind, details in d.review:
                 self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details,
-                                         payment_op_id=target.op_id))
+                                         payment_op_id=op.data["payment_op_id"]))
             return
         self.fields.append({"op_id": op.op_id, "household_id": op.household_id, "kind": op.type,
                             "season_id": op.data.get("season"), "collector_id": self.user.id,
@@ -266,6 +277,10 @@ class _Batch:
             for fid, op_id in s.execute(sa.insert(FieldRecord).returning(FieldRecord.id, FieldRecord.op_id,
                                                                          sort_by_parameter_order=True), self.fields):
                 field_ids[op_id] = fid
+        for op_id in self.void_requested_in_batch:
+            self.audits.append({"action": "payment.void_requested", "entity": "payment",
+                                "entity_id": str(payment_ids[op_id]), "before": {"state": "recorded"},
+                                "after": {"state": "void_requested"}, "user_id": self.user.id, "at": self.now})
         for pid, state in self.payment_states.items():
             s.execute(sa.update(Payment).where(Payment.id == pid, Payment.state == "recorded").values(state=state))
             self.audits.append({"action": "payment.void_requested", "entity": "payment", "entity_id": str(pid),
