@@ -223,6 +223,20 @@ def test_the_receipt_qr_url_opens_the_verification_page_showing_recorded(server,
     check.goto(url[:-1] + ("a" if url[-1] != "a" else "b"))
     assert check.get_attribute("[data-state]", "data-state") == "mismatch"
 
+    # a payment that names its season: the season is part of the signed text
+    page.goto(f"{server.url}/app/#/h/{hid}/pay")
+    page.select_option("[data-testid=season]", "2026-2027")
+    page.fill("[data-testid=amount]", "10.00")
+    page.click("[data-testid=confirm-payment]")
+    page.wait_for_selector("[data-testid=receipt-no]")
+    url2 = page.get_attribute("[data-testid=verify-link]", "href")
+    check.goto(url2)
+    assert check.get_attribute("[data-state]", "data-state") == "not_received"  # not synced yet
+    page.click("[data-testid=sync]")
+    wait_synced(page)
+    check.goto(url2)
+    assert check.get_attribute("[data-state]", "data-state") == "recorded"
+
 
 def test_a_401_on_sync_asks_to_sign_in_again_but_recording_goes_on(server, new_context):
     ctx = new_context()

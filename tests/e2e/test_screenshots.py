@@ -27,6 +27,16 @@ def test_screens_at_phone_size_in_chinese(server, new_context, shots):
     page.screenshot(path=str(shots / "03-search.png"))
     page.fill("[data-testid=search]", "")
 
+    # the room keypad types a room path
+    page.click("button[aria-label='房号键盘']")
+    for key in first["key"]:
+        page.click(f"[data-testid=keypad] button:text-is('{key}')")
+    assert page.input_value("[data-testid=search]") == first["key"]
+    assert first["name"] in page.inner_text("[data-testid=results]")
+    page.screenshot(path=str(shots / "03b-keypad.png"))
+    page.click("[data-testid=keypad] button:text-is('C')")
+    page.click("[data-testid=keypad] button:text-is('OK')")
+
     a, b = households_in_arrears(page, 2)
     ctx.set_offline(True)
     page.goto(f"{server.url}/app/#/h/{a}/pay")
@@ -62,3 +72,15 @@ def test_screens_at_phone_size_in_chinese(server, new_context, shots):
     page.goto(f"{server.url}/app/#/settings")
     page.wait_for_selector("[data-testid=logout]")
     page.screenshot(path=str(shots / "11-settings.png"))
+
+    # English is one tap away and sticks across a reload
+    page.click("text=English")
+    assert page.inner_text("nav.bottom") .split() == ["Households", "Outbox", "Today", "Settings"]
+    page.reload()
+    page.wait_for_selector("nav.bottom")
+    assert "Households" in page.inner_text("nav.bottom")
+    page.goto(f"{server.url}/app/#/")
+    page.wait_for_selector(".tree .row")
+    page.screenshot(path=str(shots / "12-worklist-en.png"))
+    page.goto(f"{server.url}/app/#/settings")
+    page.click("text=中文")
