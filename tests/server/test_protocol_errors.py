@@ -348,3 +348,24 @@ def test_an_unparseable_operation_is_rejected_and_still_kept(phone):
     _, body = phone.push(["not an object", {"op_id": "short"}, 42])
     assert [r["status"] for r in body["results"]] == ["rejected"] * 3
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Quarantine)) == 3
+
+
+def test_the_same_rejected_operation_twice_in_one_batch_gets_the_same_answer_twice(phone):
+    phone.pull_all()
+    hid = next(iter(phone.households))
+    bad = phone.payment(hid, 0)
+    unknown = phone.payment(str(uuid.uuid4()), 100)
+    status, body = phone.push([bad, unknown, bad, unknown])
+    assert status == 200, body
+    assert [r["status"] for r in body["results"]] == ["rejected"] * 4
+    assert body["results"][0] == body["results"][2] and body["results"][1] == body["results"][3]
+    _, again = phone.push([bad, unknown])
+    assert again["results"] == body["results"][:2]
+
+
+def test_an_operation_with_an_overlong_household_id_is_rejected_the_same_way_when_resent(phone):
+    op = phone.payment("h" * 80, 100)
+    _, first = phone.push([op])
+    _, again = phone.push([op])
+    assert first["results"][0]["status"] == "rejected"
+    assert again["results"] == first["results"]

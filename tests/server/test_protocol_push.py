@@ -431,3 +431,28 @@ def test_review_items_list_the_protocol_fields(phone, desk):
     assert {"id", "kind", "flags", "household_id", "op_id", "collector", "created_at", "state",
             "decision"} <= set(item)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewItem)) == 1
+
+
+def test_a_payment_and_its_void_in_the_same_batch_make_a_void_request(phone, desk):
+    h = owing(phone)
+    pay = phone.payment(h["id"], 7000)
+    void = phone.op("payment_void", h["id"], {"payment_op_id": pay["op_id"], "reason": "收错户"})
+    _, body = phone.push([pay, void])
+    assert [r["status"] for r in body["results"]] == ["applied", "applied"]
+    assert db.session.scalar(sa.select(Payment.state).where(Payment.op_id == pay["op_id"])) == "void_requested"
+    [item] = items_for(desk, "void_request", void["op_id"])
+    assert item["payment"]["receipt_no"] == pay["data"]["receipt_no"]
+    paid = desk.bills(h["id"])[OPEN][1]
+    assert desk.resolve(item["id"], "void").status_code == 200
+    assert desk.bills(h["id"])[OPEN][1] == paid - 7000
+    _, again = phone.push([pay, void])
+    assert [r["status"] for r in again["results"]] == ["duplicate", "duplicate"]
+
+
+def test_a_void_sent_before_its_payment_in_one_batch_is_rejected_and_the_payment_recorded(phone):
+    h = owing(phone)
+    pay = phone.payment(h["id"], 7000)
+    void = phone.op("payment_void", h["id"], {"payment_op_id": pay["op_id"], "reason": "x"})
+    _, body = phone.push([void, pay])
+    assert [r["status"] for r in body["results"]] == ["rejected", "applied"]
+    assert body["results"][0]["error"]["code"] == "unknown_payment"
