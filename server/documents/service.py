@@ -1,8 +1,9 @@
 """Arrears notices (催缴通知书) and lawyer-letter drafts (律师函) for many households, as background jobs.
 
 A request makes a Job row (queued) and hands its id to server.jobs; the job reads the households' bills,
-takes a data snapshot per household, numbers it (文号), renders one PDF per household (to hash it) and
-one PDF with all of them (to print), and records a Document per household (DOMAIN.md §4).
+takes a data snapshot per household, numbers it (文号), renders one PDF with all of them (kept under
+DOCUMENTS_DIR, to print) and records a Document per household with its snapshot, the file's sha256 and
+its page in the file (DOMAIN.md §4).
 """
 import hashlib
 import os
@@ -152,7 +153,8 @@ def _make(job: Job) -> None:
             db.session.execute(sa.update(Job).where(Job.id == job.id).values(done=done + len(skipped)))
             db.session.commit()
 
-    singles, combined = pdf.render_each(htmls, on_each)
+    combined, first_pages = pdf.render_many(htmls, on_each)
+    file_sha256 = hashlib.sha256(combined).hexdigest() if combined else None
     file_name = f"{job.id}.pdf" if combined else None
     if combined:
         folder = current_app.config["DOCUMENTS_DIR"]
@@ -161,12 +163,11 @@ def _make(job: Job) -> None:
             f.write(combined)
         os.replace(os.path.join(folder, file_name + ".part"), os.path.join(folder, file_name))
     begin_write()
-    for d, single in zip(documents, singles):
+    for d, page in zip(documents, first_pages):
         db.session.execute(sa.update(Document).where(Document.id == d.id)
-                           .values(pdf_sha256=hashlib.sha256(single).hexdigest()))
+                           .values(pdf_sha256=file_sha256, data={**d.data, "file": file_name, "page": page}))
     db.session.execute(sa.update(Job).where(Job.id == job.id).values(
-        state="done", done=len(ids), finished_at=utcnow(), file_name=file_name,
-        file_sha256=hashlib.sha256(combined).hexdigest() if combined else None,
+        state="done", done=len(ids), finished_at=utcnow(), file_name=file_name, file_sha256=file_sha256,
         result={"documents": len(documents), "numbers": [d.number for d in documents], "skipped": skipped}))
     db.session.commit()
 

@@ -26,8 +26,9 @@ class Job(Model):
 
 
 class Document(Model):
-    """One notice or letter for one household: its number (文号), the data it was made from, and the
-    sha256 of its own PDF (DOMAIN.md §4: the software drafts; the snapshot and hash are the record)."""
+    """One notice or letter for one household: its number (文号), the data it was printed from, and the
+    sha256 of the PDF file it was issued in (the job's file, kept; `data.page` is its first page there).
+    DOMAIN.md §4: the software drafts; the snapshot and the hash are the record."""
     __tablename__ = "document"
     __table_args__ = (sa.Index("ix_document_household_kind", "household_id", "kind"),)
     id: Mapped[int] = mapped_column(primary_key=True)

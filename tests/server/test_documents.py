@@ -19,6 +19,7 @@ def make(client, clerk, kind="notices", **body):
     assert r.status_code == 202, r.get_json()
     job_id = r.get_json()["job_id"]
     for _ in range(600):  # inline under TESTING; the poll keeps the test right if jobs ever run in a thread
+        db.session.rollback()  # the fixture's app context shares one session across requests: a fresh snapshot
         job = client.get(f"/api/v1/jobs/{job_id}", headers=clerk.headers).get_json()
         if job["state"] in ("done", "failed"):
             break
@@ -79,8 +80,8 @@ def test_a_notice_lists_each_unpaid_season_and_the_total_in_figures_and_in_daxie
     for threat in ["停热", "停止供热", "停暖", "断热"]:  # never threaten an unlawful cut-off (DOMAIN.md §4)
         assert threat not in flat
     assert pdf_pages(data, tmp_path) == 1  # one household, one page with its tear-off receipt
-    assert doc.kind == "notice" and doc.data["total_fen"] == total and len(doc.pdf_sha256) == 64
-    assert db.session.get(Job, job_id).file_sha256 == hashlib.sha256(data).hexdigest()
+    assert doc.kind == "notice" and doc.data["total_fen"] == total and doc.data["page"] == 1
+    assert doc.pdf_sha256 == db.session.get(Job, job_id).file_sha256 == hashlib.sha256(data).hexdigest()
     page_png(data, "notice-two-seasons")
 
 
@@ -112,8 +113,10 @@ def test_a_building_gets_one_notice_per_household_that_owes(client, clerk, tmp_p
     job_id, job = make(client, clerk, project=building[0], building=building[1])
     docs = db.session.scalars(sa.select(Document).where(Document.job_id == job_id)).all()
     assert job["total"] == 40 and len(docs) + len(job["result"]["skipped"]) == 40 and docs
-    assert len({d.number for d in docs}) == len(docs) and len({d.pdf_sha256 for d in docs}) == len(docs)
-    assert pdf_pages(download(client, clerk, job_id), tmp_path) == len(docs)
+    assert len({d.number for d in docs}) == len(docs)
+    data = download(client, clerk, job_id)
+    assert pdf_pages(data, tmp_path) == len(docs) and {d.pdf_sha256 for d in docs} == {hashlib.sha256(data).hexdigest()}
+    assert sorted(d.data["page"] for d in docs) == list(range(1, len(docs) + 1))
 
 
 def test_a_lawyer_letter_is_a_marked_draft_with_the_demand_in_daxie(client, clerk, tmp_path):
@@ -170,3 +173,13 @@ def test_fifty_notices_take_well_under_a_second_each(client, clerk, tmp_path):
     assert job["result"]["documents"] == 50
     assert seconds / 50 < 0.5
     assert pdf_pages(download(client, clerk, job_id), tmp_path) == 50
+
+
+def test_outside_tests_a_job_runs_in_the_background_and_a_poll_sees_it_finish(app, client, clerk, tmp_path):
+    app.config["TESTING"] = False  # the production path: a worker thread with its own app context
+    try:
+        job_id, job = make(client, clerk, household_ids=[a_household_owing_two_seasons()])
+    finally:
+        app.config["TESTING"] = True
+    assert job["done"] == job["total"] == 1 and job["file"] == f"/api/v1/jobs/{job_id}/file"
+    assert pdf_pages(download(client, clerk, job_id), tmp_path) == 1
