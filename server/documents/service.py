@@ -198,14 +198,14 @@ def snapshot(doc_kind: str, household_id: str, season_id: str, now, company: dic
     """
     season = db.session.get(Season, season_id)
     h, building, project, owner = db.session.execute(
-        sa.select(Household, Building.name, Project.name, Party.name).join(Building, Building.id == Household.building_id)
-        .join(Project, Project.id == Building.project_id).join(Party, Party.id == Household.owner_id)
+        sa.select(Household, Building.name, Project.name, Party.name)
+        .join(Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id).join(Party, Party.id == Household.owner_id)
         .where(Household.id == household_id)).one()
     bills = db.session.execute(sa.select(Bill, Season.starts_on).join(Season, Season.id == Bill.season_id).where(
         Bill.household_id == household_id, Season.starts_on <= season.starts_on).order_by(Season.starts_on)).all()
     rows = [{"season": b.season_id, "area_m2": str(b.area_m2), "price_yuan": str(b.price_yuan),
-             "suspended": b.ratio != 1, "ratio_pct": f"{b.ratio * 100:.0f}%", "due_fen": b.due_fen, "paid_fen": b.paid_fen,
-             "outstanding_fen": max(b.due_fen - b.paid_fen, 0)} for b, _ in bills if b.due_fen > b.paid_fen]
+             "suspended": b.ratio != 1, "ratio_pct": f"{b.ratio * 100:.0f}%", "due_fen": b.due_fen,
+             "paid_fen": b.paid_fen, "outstanding_fen": max(b.due_fen - b.paid_fen, 0)} for b, _ in bills if b.due_fen > b.paid_fen]
     total = sum(r["outstanding_fen"] for r in rows)
     if total <= 0:
         return None

@@ -66,17 +66,17 @@ class _Filters(Schema):
 
 
 class DailyArgs(_Filters):
-    date = Day(required=True)
+    date = Day(required=True, metadata={"type": "string", "format": "date", "example": "2026-11-26"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
 
 
 class WeeklyArgs(_Filters):
-    week = IsoWeek(required=True)
+    week = IsoWeek(required=True, metadata={"type": "string", "pattern": r"^\d{4}-W\d{2}$", "example": "2026-W48"})
 
 
 class MonthlyArgs(_Filters):
-    month = Month(required=True)
+    month = Month(required=True, metadata={"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-11"})
 
 
 class TotalArgs(Schema):
@@ -86,7 +86,7 @@ class TotalArgs(Schema):
 
 
 class CloseIn(Schema):
-    date = Day(required=True)
+    date = Day(required=True, metadata={"type": "string", "format": "date"})
     cash_counted_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10**12))
     deposit_ref = fields.String(load_default=None, validate=validate.Length(max=80))
 

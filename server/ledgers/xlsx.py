@@ -69,7 +69,8 @@ def total(ledger: dict) -> bytes:
               "缴清面积(m²)", "面积收费率", "目标收费率", "距目标(分)"]
     rows = [[p["project"], p["due_fen"], p["collected_fen"], p["outstanding_fen"], _rate(p["collection_rate"]),
              p["households"], p["households_paid"], _rate(p["household_rate"]), float(p["area_m2"]),
-             float(p["area_paid_m2"]), _rate(p["area_rate"]), _rate(p["target_rate"]), p["target_gap_fen"]] for p in ledger["by_project"]]
+             float(p["area_paid_m2"]), _rate(p["area_rate"]), _rate(p["target_rate"]), p["target_gap_fen"]]
+            for p in ledger["by_project"]]
     rows.append(["合计", ledger["due_fen"], ledger["collected_fen"], ledger["outstanding_fen"],
                  _rate(ledger["collection_rate"]), ledger["households"], ledger["households_paid"],
                  _rate(ledger["household_rate"]), float(ledger["area_m2"]), float(ledger["area_paid_m2"]),
