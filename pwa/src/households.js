@@ -246,9 +246,10 @@ export async function loadIndex(db) {
 
 /**
  * The household as the collector should see it: the server's last record with this phone's own
- * ops on top. A payment is overlaid while it waits, and after the server took it until a pull
- * brings a household record that includes it. Rejected ops are never overlaid (they are shown in
- * the outbox with their error). Held payments are listed but do not touch a balance (PROTOCOL.md, Push).
+ * ops on top. A payment adds to the bills while it waits, and after the server took it until a pull
+ * brings a newer household record (whose bills then hold it); it stays listed while the server's
+ * `payments` do not name it. Rejected ops are never overlaid (they are shown in the outbox with their
+ * error). Held payments are listed but do not touch a balance (PROTOCOL.md, Push).
  */
 export function optimistic(household, ops) {
   const h = structuredClone(household);
@@ -264,12 +265,13 @@ export function optimistic(household, ops) {
     const { op } = rec;
     if (op.type === 'payment') {
       if (seen.has(op.op_id)) continue;
-      if (!waiting && rec.done_at && storedAt > rec.done_at) continue; // the server's record is newer
+      // after a newer server record, the bills already hold it: list it, do not add it again
+      const inBills = !waiting && rec.done_at && storedAt > rec.done_at;
       const held = rec.state === 'held';
       const alloc = rec.result?.allocations
         ? { allocations: rec.result.allocations }
         : allocate(h.bills, op.data.amount_fen, op.data.season || null);
-      if (!held) {
+      if (!held && !inBills) {
         for (const a of alloc.allocations) {
           const bill = h.bills.find((b) => b.season === a.season);
           if (bill) {
@@ -278,9 +280,10 @@ export function optimistic(household, ops) {
           }
         }
       }
+      const shown = waiting ? 'pending' : held ? 'held' : ['applied', 'duplicate'].includes(rec.state) ? 'recorded'
+        : 'sent';
       localPayments.push({ op_id: op.op_id, receipt_no: op.data.receipt_no, amount_fen: op.data.amount_fen,
-        method: op.data.method, collected_at: op.at, state: waiting ? 'pending' : held ? 'held' : 'sent',
-        flags: rec.result?.flags || [], local: true });
+        method: op.data.method, collected_at: op.at, state: shown, flags: rec.result?.flags || [], local: true });
     } else if (op.type === 'payment_void') {
       const p = h.payments.find((x) => x.op_id === op.data.payment_op_id)
         || localPayments.find((x) => x.op_id === op.data.payment_op_id);

@@ -79,11 +79,15 @@ test('a taken payment stays overlaid until a newer server record includes it; re
   const recs = await Promise.all([p1, p2, p3].map((p) => db.get('outbox', p.op_id)));
   const older = optimistic(household('a', { _stored_at: 500 }), recs);
   assert.equal(older.bills[0].paid_fen, 100100);
-  assert.deepEqual(older.payments.map((p) => p.state), ['held', 'sent']);
+  assert.deepEqual(older.payments.map((p) => p.state), ['held', 'recorded']);
   const newer = optimistic(household('a', { _stored_at: 2000, payments: [{ op_id: p1.op_id, amount_fen: 100,
     state: 'recorded', flags: [] }] }), recs);
   assert.equal(newer.bills[0].paid_fen, 100000);
-  assert.deepEqual(newer.payments.map((p) => p.state), ['recorded']);
+  assert.deepEqual(newer.payments.map((p) => [p.state, Boolean(p.local)]), [['held', true], ['recorded', false]]);
+  // a newer record whose `payments` do not name it: listed from the phone, not added to the bills again
+  const unnamed = optimistic(household('a', { _stored_at: 2000 }), recs);
+  assert.equal(unnamed.bills[0].paid_fen, 100000);
+  assert.deepEqual(unnamed.payments.map((p) => p.op_id), [p3.op_id, p1.op_id]);
 });
 
 test('a reset pull drops cached households but never the outbox; the saved index follows the cursor', async () => {

@@ -180,15 +180,18 @@ def outbox_records(page):
         r.onerror = reject; })""")
 
 
-def households_in_arrears(page, n):
-    """Ids of n households with a balance, from the app's own cache."""
-    return page.evaluate("""(n) => new Promise((resolve, reject) => {
+def households_in_arrears(page, n, open_season_only=True):
+    """Ids of n households with a balance, from the app's own cache; by default owing only in the last season
+    (so that a payment lands on the open season's bill and shows in the household's `payments`)."""
+    return page.evaluate("""([n, openOnly]) => new Promise((resolve, reject) => {
         const r = indexedDB.open('heatledger');
         r.onsuccess = () => { const g = r.result.transaction('households').objectStore('households').getAll();
-          g.onsuccess = () => resolve(g.result.filter(h => h.bills.some(b => b.balance_fen > 0))
-              .sort((a, b) => a.id < b.id ? -1 : 1).slice(0, n).map(h => h.id));
+          g.onsuccess = () => resolve(g.result.filter(h => {
+                const owing = h.bills.filter(b => b.balance_fen > 0);
+                return owing.length > 0 && (!openOnly || (owing.length === 1 && owing[0] === h.bills[h.bills.length - 1]));
+              }).sort((a, b) => a.id < b.id ? -1 : 1).slice(0, n).map(h => h.id));
           g.onerror = reject; };
-        r.onerror = reject; })""", n)
+        r.onerror = reject; })""", [n, open_season_only])
 
 
 def record_payment(page, household_id, amount=None, method="cash"):

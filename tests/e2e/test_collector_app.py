@@ -313,3 +313,52 @@ def test_a_receipt_printed_before_signing_in_again_still_verifies(server, new_co
     check = ctx.new_page()
     check.goto(url)
     assert check.get_attribute("[data-state]", "data-state") == "recorded"
+
+
+def test_an_exported_outbox_imported_by_a_clerk_is_not_applied_twice_when_the_phone_syncs(server, new_context):
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, server, "c05")
+    a, b = households_in_arrears(page, 2)
+    ctx.set_offline(True)
+    record_payment(page, a, "30.00")
+    record_payment(page, b, "40.00", method="bank_card")
+    page.goto(f"{server.url}/app/#/outbox")
+    with page.expect_download() as dl:
+        page.click("[data-testid=export]")
+    exported = json.loads(open(dl.value.path(), encoding="utf-8").read())
+    assert len(exported["ops"]) == 2
+
+    clerk = server_login(server, "clerk")
+    status, answer = api(server, "POST", "/sync/import", clerk["token"], exported)
+    assert status == 200, answer
+    assert [r["status"] for r in answer["results"]] == ["applied", "applied"]
+
+    ctx.set_offline(False)
+    page.click("[data-testid=sync-now]")
+    wait_synced(page)
+    recs = [r for r in outbox_records(page) if r["receipt_no"] in {op["data"]["receipt_no"] for op in exported["ops"]}]
+    assert {r["state"] for r in recs} <= {"duplicate", "received"}
+    households, _ = full_pull(server, server_login(server, "c05")["token"])
+    for op in exported["ops"]:
+        assert [p["op_id"] for p in households[op["household_id"]]["payments"]].count(op["op_id"]) == 1
+
+
+@pytest.mark.xfail(reason="server: a household's `payments` are chosen by the season a payment was allocated to, so a "
+                          "payment taken today for an old season's bill is missing from the phone's view (reported)",
+                   strict=False)
+def test_a_payment_taken_today_for_an_old_bill_is_listed_on_the_household(server):
+    phone = server_login(server, "c04")
+    households, _ = full_pull(server, phone["token"])
+    old_debt = [h for h in households.values() if h["bills"] and h["bills"][0]["balance_fen"] > 0
+                and len(h["bills"]) >= 3]
+    assert old_debt, "demo data has households owing older seasons"
+    h = old_debt[0]
+    op = {"op_id": "7d3f0c1e-0000-4000-8000-000000000001", "seq": 1, "type": "payment", "household_id": h["id"],
+          "at": "2026-11-27T10:00:00+08:00",
+          "data": {"amount_fen": 1000, "method": "cash", "receipt_no": phone["device_code"] + "-000001"}}
+    status, answer = api(server, "POST", "/sync/push", phone["token"], {"device_id": phone["device_id"], "ops": [op]},
+                         {"X-Client-Time": "2026-11-27T02:00:00Z"})
+    assert status == 200 and answer["results"][0]["status"] == "applied", answer
+    after, _ = full_pull(server, server_login(server, "c04")["token"])
+    assert op["op_id"] in [p["op_id"] for p in after[h["id"]]["payments"]]
