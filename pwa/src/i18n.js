@@ -64,6 +64,9 @@ const zh = {
   'set.confirm_clear': '确定清除本机所有数据？', 'set.update': '新版本已就绪', 'set.update_wait': '新版本等待中：待同步记录上传后再更新',
   'upd.ready': '应用已更新，点此刷新', 'upd.blocked': '有新版本：同步完成后自动更新',
   'err.generic': '出错了：{0}', 'saved': '已保存，待同步',
+  'rej.amount_out_of_range': '金额超出范围（1 分至 100 万元）', 'rej.unknown_household': '服务器上没有这户',
+  'rej.op_id_reused': '操作编号重复但内容不同', 'rej.unknown_type': '服务器不认识这种操作',
+  'rej.bad_request': '记录格式不正确',
 };
 
 const en = {
@@ -131,6 +134,9 @@ const en = {
   'set.confirm_clear': 'Clear all data on this phone?', 'set.update': 'Update ready', 'set.update_wait': 'Update waits until the outbox is sent',
   'upd.ready': 'App updated: tap to reload', 'upd.blocked': 'Update waiting: applies after sync',
   'err.generic': 'Error: {0}', 'saved': 'Saved, waiting to sync',
+  'rej.amount_out_of_range': 'Amount out of range (0.01 to 1,000,000 yuan)', 'rej.unknown_household': 'Household unknown to the server',
+  'rej.op_id_reused': 'Operation id reused with other content', 'rej.unknown_type': 'Operation type unknown to the server',
+  'rej.bad_request': 'Malformed record',
 };
 
 const TABLES = { 'zh-CN': zh, en };

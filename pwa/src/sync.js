@@ -146,13 +146,23 @@ export class Syncer {
   /** Run now, then set the timer according to the outcome. Never throws. */
   async run() {
     clearTimeout(this.timer);
+    let delay;
     try {
       const r = await this.cycle();
       if (!r?.busy) this.failures = 0;
+      delay = Syncer.delay(0);
+      // ops recorded while the cycle ran: send them soon, but do not spin on ops that never finish
+      if (!r?.busy && (await pendingCount(this.db)) > 0) {
+        this.leftovers = (this.leftovers || 0) + 1;
+        if (this.leftovers <= 3) delay = 5000;
+      } else {
+        this.leftovers = 0;
+      }
     } catch {
       this.failures += 1;
+      delay = Syncer.delay(this.failures);
     }
-    this.schedule(Syncer.delay(this.failures));
+    this.schedule(delay);
   }
 
   stop() {

@@ -38,7 +38,7 @@ def test_sign_in_with_a_wrong_password_says_so(server, new_context):
     assert "用户名或密码错误" in page.inner_text("[data-testid=login-error]")
 
 
-def test_a_day_offline_keeps_every_op_and_the_server_gets_each_exactly_once(server, new_context, tmp_path):
+def test_a_day_offline_keeps_every_op_and_the_server_gets_each_exactly_once(server, new_context, shots):
     ctx = new_context()
     page = ctx.new_page()
     sign_in(page, server, "c01")
@@ -68,6 +68,8 @@ def test_a_day_offline_keeps_every_op_and_the_server_gets_each_exactly_once(serv
     page.fill("[data-testid=visit-text]", "业主不在家，已留通知")
     page.click("[data-testid=save]")
     page.wait_for_selector("[data-testid=household-card]")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.screenshot(path=str(shots / "14-card-visits-offline.png"))
     assert waiting_count(page) == 4
 
     # the photo was compressed on the phone
@@ -255,7 +257,7 @@ def test_a_401_on_sync_asks_to_sign_in_again_but_recording_goes_on(server, new_c
     wait_synced(page)
 
 
-def test_a_rejected_op_leaves_the_queue_but_stays_visible_with_its_error(server, new_context):
+def test_a_rejected_op_leaves_the_queue_but_stays_visible_with_its_error(server, new_context, shots):
     ctx = new_context()
     page = ctx.new_page()
     sign_in(page, server, "c04")
@@ -268,6 +270,7 @@ def test_a_rejected_op_leaves_the_queue_but_stays_visible_with_its_error(server,
     row = page.wait_for_selector("[data-testid=op][data-state=rejected]")
     assert "被拒绝" in row.inner_text()
     assert "amount_out_of_range" in row.inner_text()
+    page.screenshot(path=str(shots / "13-outbox-rejected.png"))
     (rec,) = [r for r in outbox_records(page) if r["state"] == "rejected"]
     assert not rec["pending"]
 

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html, money, Screen, Flags, opStateBadge } from './common.js';
 import { app, useStore, toast } from '../store.js';
-import { t } from '../i18n.js';
+import { t, tOr } from '../i18n.js';
 import { recentOps } from '../outbox.js';
 import { shanghaiDateTime, age } from '../time.js';
 import { syncNow, downloadExport } from '../actions.js';
@@ -17,7 +17,8 @@ function OpRow({ rec }) {
       <span class="right">${opStateBadge(rec.state)}</span></div>
     <div class="sub">#${op.seq} · ${rec.label || op.household_id} · ${shanghaiDateTime(op.at)}</div>
     <${Flags} flags=${rec.result?.flags} />
-    ${err && html`<div class="error">${typeof err === 'string' ? err : `${err.code || ''} ${err.message || ''}`}</div>`}
+    ${err && html`<div class="error">${typeof err === 'string' ? err
+      : `${tOr(`rej.${err.code}`, err.message || '')} (${err.code || '?'})`}</div>`}
     ${rec.pending_seq !== undefined && rec.attempts > 0
       && html`<div class="hint">${t('ob.attempts', rec.attempts, rec.last_error || '')}</div>`}
   </li>`;
