@@ -55,9 +55,10 @@ def accept_held_payment(payment: Payment, user_id: int, reason: str):
     """A clerk accepts a payment that a revoked device pushed: only now does it touch a balance."""
     now = utcnow()
     allocate_payment(payment, payment.amount_fen, payment.named_season_id, now)
-    audit("payment.accepted", "payment", payment.id, {"state": payment.state}, {"state": "recorded"}, reason,
-          user_id, now)
-    payment.state = "recorded"
+    audit("payment.accepted", "payment", payment.id, {"state": payment.state, "posted_on": str(payment.posted_on)},
+          {"state": "recorded", "posted_on": str(posting_date(now))}, reason, user_id, now)
+    # Held money becomes money only now: it posts to today's ledger, never to a day that may be closed.
+    payment.state, payment.posted_at, payment.posted_on = "recorded", now, posting_date(now)
     touch([payment.household_id], now=now)
 
 

@@ -274,8 +274,6 @@ def test_a_device_silent_for_two_days_becomes_one_review_item(app, phone):
     assert item.details["device_id"] == phone.device_id and item.state == "open"
 
 
-@pytest.mark.xfail(strict=True, reason="billing.accept_held_payment keeps the push-day posted_on; it should post "
-                                       "the payment on the day the clerk accepts it (server/billing, not ledgers)")
 def test_a_held_payment_accepted_after_its_day_was_closed_posts_to_the_day_of_acceptance(client, clerk, admin, phone):
     phone.pull_all()
     hid = next(h["id"] for h in phone.households.values() if h["bills"][-1]["balance_fen"] > 5000)
