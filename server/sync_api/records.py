@@ -1,5 +1,6 @@
 """The household record a phone caches (PROTOCOL.md, Pull), built for many households in a few queries."""
 from collections import defaultdict
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -24,6 +25,13 @@ def payment_seasons(all_seasons: list[Season]) -> list[str]:
     return ids[max(i - 1, 0):i + 1]
 
 
+def payments_since(all_seasons: list[Season], recent: list[str]) -> datetime | None:
+    """Payments collected since the payment window of the previous season opened (May 1, DOMAIN.md §1)
+    are listed too, whatever old season they paid: the collector took them this year."""
+    first = next((s for s in all_seasons if s.id in recent), None)
+    return datetime(first.starts_on.year, 5, 1) - timedelta(hours=8) if first else None
+
+
 def label(building: str, unit: str, room: str) -> str:
     return f"{building}号楼{unit}单元{room}"
 
@@ -44,14 +52,17 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
         bills[b.household_id].append({"season": b.season_id, "due_fen": b.due_fen, "paid_fen": b.paid_fen,
                                       "balance_fen": max(b.due_fen - b.paid_fen, 0)})
     recent = payment_seasons(all_seasons)
+    cutoff = payments_since(all_seasons, recent)
+    shown = sa.or_(Payment.season_id.in_(recent), Payment.collected_at >= cutoff) if cutoff else \
+        Payment.season_id.in_(recent)
     decisions = defaultdict(list)
     for r in db.session.execute(sa.select(ReviewItem.payment_id, ReviewItem.kind, ReviewItem.state,
                                           ReviewItem.decision)
                                 .join(Payment, Payment.id == ReviewItem.payment_id)
-                                .where(Payment.household_id.in_(ids), Payment.season_id.in_(recent))):
+                                .where(Payment.household_id.in_(ids), shown)):
         decisions[r.payment_id].append({"kind": r.kind, "state": r.state, "decision": r.decision})
     for p in db.session.execute(sa.select(Payment).where(Payment.household_id.in_(ids), Payment.kind == "payment",
-                                                         Payment.season_id.in_(recent))
+                                                         shown)
                                 .order_by(Payment.collected_at)).scalars():
         payments[p.household_id].append({
             "op_id": p.op_id, "receipt_no": p.receipt_no, "amount_fen": p.amount_fen, "method": p.method,

@@ -62,7 +62,11 @@ def receipt(receipt_no):
     state, shown = "not_received", None
     if rows:
         state = "mismatch"
-        for payment, secret, household, building, project in rows:
+        # The receipt was signed by the device whose code prefixes its number, which may not be the device
+        # that later pushed it (the collector signed in again while it waited).
+        signer = db.session.scalar(sa.select(Device.secret).where(Device.code == receipt_no.split("-")[0][:5]))
+        for payment, pusher_secret, household, building, project in rows:
+            secret = signer or pusher_secret
             if secret and check and check == check_code(secret, payment.receipt_no, payment.household_id,
                                                         payment.amount_fen, payment.named_season_id):
                 state = "voided" if payment.state == "voided" else "recorded"
