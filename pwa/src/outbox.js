@@ -20,6 +20,7 @@ export async function recordOp(db, { type, household_id, data }, { now = new Dat
   const meta = tx.objectStore('meta');
   const session = await meta.get('session');
   if (!session) {
+    tx.done.catch(() => {});
     tx.abort();
     throw new Error('not signed in');
   }

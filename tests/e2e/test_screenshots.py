@@ -84,3 +84,11 @@ def test_screens_at_phone_size_in_chinese(server, new_context, shots):
     page.screenshot(path=str(shots / "12-worklist-en.png"))
     page.goto(f"{server.url}/app/#/settings")
     page.click("text=中文")
+
+    # nothing waits: sign-out is allowed and leaves no household on the phone
+    page.click("[data-testid=logout]")
+    page.wait_for_selector("[data-testid=login-form]")
+    assert page.evaluate("""() => new Promise((resolve) => { const r = indexedDB.open('heatledger');
+        r.onsuccess = () => { const g = r.result.transaction('households').objectStore('households').count();
+        g.onsuccess = () => resolve(g.result); }; })""") == 0
+    page.screenshot(path=str(shots / "00-login.png"))

@@ -27,16 +27,29 @@ export function SettingsScreen() {
   };
   const logout = async () => {
     if (!(await guardWaiting(t('set.logout')))) return;
-    await app.db.delete('meta', 'session');
-    update({ session: null, authError: null });
+    // the next collector on this phone gets a fresh cache; finished ops stay as this phone's history
+    const tx = app.db.transaction(['households', 'meta'], 'readwrite');
+    await tx.objectStore('households').clear();
+    for (const key of ['session', 'cursor', 'hindex', 'seasons', 'last_pull_at']) await tx.objectStore('meta').delete(key);
+    await tx.done;
+    app.index?.reset();
+    update({ session: null, authError: null, seasons: [], indexChanged: Date.now() });
     go('#/login');
   };
   const clearData = async () => {
     if (!(await guardWaiting(t('set.clear')))) return;
     if (!confirm(t('set.confirm_clear'))) return;
-    const tx = app.db.transaction(['households', 'meta', 'photos'], 'readwrite');
-    await Promise.all([tx.objectStore('households').clear(), tx.objectStore('meta').clear(),
-      tx.objectStore('photos').clear()]);
+    // checked again inside the clearing transaction: another tab may have recorded since
+    const stores = ['households', 'meta', 'photos', 'outbox'];
+    const tx = app.db.transaction(stores, 'readwrite');
+    const waiting = await tx.objectStore('outbox').index('pending').count();
+    if (waiting > 0) {
+      tx.done.catch(() => {});
+      tx.abort();
+      await guardWaiting(t('set.clear'));
+      return;
+    }
+    await Promise.all(stores.map((name) => tx.objectStore(name).clear()));
     await tx.done;
     app.index?.reset();
     update({ session: null, indexChanged: Date.now() });
