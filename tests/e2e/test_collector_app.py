@@ -359,3 +359,32 @@ def test_a_payment_taken_today_for_an_old_bill_is_listed_on_the_household(server
     assert status == 200 and answer["results"][0]["status"] == "applied", answer
     after, _ = full_pull(server, server_login(server, "c04")["token"])
     assert op["op_id"] in [p["op_id"] for p in after[h["id"]]["payments"]]
+
+
+def test_an_area_check_a_phone_update_and_a_survey_reach_the_server(server, new_context):
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, server, "c01")
+    (hid,) = households_in_arrears(page, 1)
+    ctx.set_offline(True)
+    page.goto(f"{server.url}/app/#/h/{hid}/area")
+    page.fill("input[inputmode=decimal]", "90.25")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=household-card]")
+    page.goto(f"{server.url}/app/#/h/{hid}/phone")
+    page.fill("input[type=tel]", "13900001234")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=household-card]")
+    assert "13900001234" in page.inner_text("[data-testid=household-card]")  # 新号码待同步
+    page.goto(f"{server.url}/app/#/h/{hid}/visit")
+    page.click("[data-testid=visit-form] .segmented button:has-text('调查')")
+    page.click("[data-testid=visit-form] .segmented button:has-text('★★★★') >> nth=0")
+    page.fill("[data-testid=visit-text]", "室温 20℃，满意")
+    page.click("[data-testid=save]")
+    page.wait_for_selector("[data-testid=household-card]")
+    ctx.set_offline(False)
+    page.click("[data-testid=sync]")
+    wait_synced(page)
+    mine = [r for r in outbox_records(page) if r["household_id"] == hid and r["type"] != "payment"]
+    assert sorted(r["type"] for r in mine) == ["area_check", "contact_update", "visit"]
+    assert all(r["state"] in ("applied", "duplicate", "received") for r in mine), mine
