@@ -367,6 +367,36 @@ def push(user, device, body: dict, client_time: str | None, raw_size: int) -> di
         raise ApiError("device_mismatch")
     parsed = [parse_op(raw) for raw in ops]
     client_dt = parse_time(client_time) if client_time else None
+    outcome = _apply(user, device, body, ops, parsed, client_dt, raw_size, started)
+    if outcome is not None:
+        return outcome
+    # The batch failed on something other than a concurrent twin or a busy database: apply each operation
+    # on its own, so that one bad operation never blocks the others (STYLE.md habit 6).
+    results, server_time = [], None
+    for raw, one in zip(ops, parsed):
+        single = _apply(user, device, body, [raw], [one], client_dt, raw_size, started)
+        if single is None:
+            single = {"server_time": None, "results": [_quarantine_alone(user, device, raw)]}
+        server_time = single["server_time"] or server_time
+        results.extend(single["results"])
+    return {"server_time": server_time or utcnow().isoformat(timespec="seconds") + "Z", "results": results}
+
+
+def _quarantine_alone(user, device, raw) -> dict:
+    """Keep an operation whose write fails even alone, as sent, for clerks; the phone sees it rejected."""
+    db.session.rollback()
+    result = _rejected(raw, "internal_error", {"reason": "the operation could not be stored; a clerk will see it"})
+    db.session.add(Quarantine(op_id=str(raw.get("op_id"))[:80] if isinstance(raw, dict) else None,
+                              device_id=device.id, user_id=user.id, error_code="internal_error",
+                              raw=json.dumps(raw, ensure_ascii=False, default=str)))
+    db.session.commit()
+    log.error("push: operation %s quarantined after its write failed alone",
+              raw.get("op_id") if isinstance(raw, dict) else None)
+    return result
+
+
+def _apply(user, device, body, ops, parsed, client_dt, raw_size, started) -> dict | None:
+    """One transaction for the batch; None when it failed for a reason a retry of the same batch won't fix."""
     for attempt in range(6):
         now = utcnow()
         skew = merge.skew_of(client_dt, now)
@@ -399,8 +429,14 @@ def push(user, device, body: dict, client_time: str | None, raw_size: int) -> di
             # A concurrent request applied some of these op_ids first: decide again; they are duplicates now.
             db.session.rollback()
             log.info("push: integrity conflict, retrying (attempt %s)", attempt + 1)
+            if attempt >= 2:
+                return None
         except OperationalError:
             db.session.rollback()
             log.warning("push: database busy, retrying (attempt %s)", attempt + 1)
             time.sleep(0.05 * (attempt + 1))
+        except DBAPIError:
+            db.session.rollback()
+            log.exception("push: a batch of %s operations failed to write", len(ops))
+            return None
     raise ApiError("service_unavailable")
