@@ -78,10 +78,13 @@ export function daxie(fen) {
  * What is left after the bills is credit (预存). `bills` are oldest first, as a pull gives them.
  */
 export function allocate(bills, amountFen, season = null) {
+  // The same rule as the server (sync/money.py allocate): the named season first, then what is left
+  // oldest first over the other open bills, then credit (预存). The preview must match what the server does.
   let rest = amountFen;
   const allocations = [];
-  const targets = season ? bills.filter((b) => b.season === season) : bills;
-  for (const bill of targets) {
+  const named = season ? bills.filter((b) => b.season === season) : [];
+  const others = bills.filter((b) => !season || b.season !== season);
+  for (const bill of [...named, ...others]) {
     if (rest <= 0) break;
     const take = Math.min(rest, Math.max(0, bill.balance_fen));
     if (take > 0) {

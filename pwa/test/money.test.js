@@ -59,12 +59,14 @@ test('an undesignated payment goes to the oldest bill first, the rest to the nex
   assert.equal(totalBalance(bills), 410880);
 });
 
-test('a designated season is honoured and the surplus is credit', () => {
+test('a designated season is paid first, the surplus goes oldest first, then credit (as the server does)', () => {
   const bills = [
     { season: '2023-2024', due_fen: 205440, paid_fen: 0, balance_fen: 205440 },
     { season: '2024-2025', due_fen: 205440, paid_fen: 200000, balance_fen: 5440 },
   ];
   assert.deepEqual(allocate(bills, 10000, '2024-2025'), {
-    allocations: [{ season: '2024-2025', amount_fen: 5440 }], credit_fen: 4560,
+    allocations: [{ season: '2024-2025', amount_fen: 5440 }, { season: '2023-2024', amount_fen: 4560 }],
+    credit_fen: 0,
   });
+  assert.deepEqual(allocate(bills, 300000, '2024-2025').credit_fen, 300000 - 210880);
 });
