@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from conftest import (api, full_pull, households_in_arrears, open_app, outbox_records, record_payment,
+from e2e_support import (api, full_pull, households_in_arrears, open_app, outbox_records, record_payment,
                       server_login, session_of, sign_in, wait_sw_ready, wait_synced)
 
 pytestmark = pytest.mark.e2e

@@ -2,7 +2,7 @@
 and checks other than money, and what the phone sees of a payment after sync (issue 4)."""
 import pytest
 
-from conftest import (api, full_pull, households_in_arrears, open_app, outbox_records, record_payment,
+from e2e_support import (api, full_pull, households_in_arrears, open_app, outbox_records, record_payment,
                       server_login, sign_in, wait_synced)
 
 pytestmark = pytest.mark.e2e

@@ -1,7 +1,7 @@
 """Screenshots of the main screens at 390×844, zh-CN, into test-artifacts/screenshots/ (looked at by a person)."""
 import pytest
 
-from conftest import households_in_arrears, record_payment, sign_in, wait_synced
+from e2e_support import households_in_arrears, record_payment, sign_in, wait_synced
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ registering the same worker under another URL. The real gate in sw.js decides.
 """
 import pytest
 
-from conftest import households_in_arrears, record_payment, sign_in, wait_sw_ready, wait_synced
+from e2e_support import households_in_arrears, record_payment, sign_in, wait_sw_ready, wait_synced
 
 pytestmark = pytest.mark.e2e
 
