@@ -15,6 +15,7 @@ OP_TYPES = ("payment", "payment_void", "vacancy_check", "area_check", "visit", "
 METHODS = ("cash", "wechat", "alipay", "bank_card", "transfer")
 VISIT_KINDS = ("complaint", "follow_up", "survey", "notice_delivered")
 MAX_AMOUNT_FEN = 100_000_000  # a million yuan (PROTOCOL.md, Operation types)
+MAX_SEQ = 2**62  # seq is stored in a signed 64-bit column
 SHANGHAI = timezone(timedelta(hours=8))
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SEASON = re.compile(r"^\d{4}-\d{4}$")
@@ -213,7 +214,7 @@ def parse_op(raw) -> Op | OpError:
     if not valid_op_id(raw.get("op_id")):
         return OpError("invalid_field", {"field": "op_id"})
     seq = raw.get("seq")
-    if not _is_int(seq) or seq < 1:
+    if not _is_int(seq) or not 1 <= seq < MAX_SEQ:
         return OpError("invalid_field", {"field": "seq"})
     if raw.get("type") not in OP_TYPES:
         return OpError("unknown_type", {"type": str(raw.get("type"))[:40]})

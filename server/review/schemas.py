@@ -7,7 +7,7 @@ DECISIONS = ["accept", "void", "rebill", "dismiss"]
 class ReviewArgs(Schema):
     state = fields.String(load_default="open", validate=validate.OneOf(["open", "resolved", "all"]))
     kind = fields.String(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sync import merge
-from sync.ops import Op, OpError, parse_op, parse_time, valid_op_id
+from sync.ops import MAX_SEQ, Op, OpError, parse_op, parse_time, valid_op_id
 
 from ..changes import audit_rows, begin_write, touch
 from ..errors import ApiError, message, wants_english
@@ -180,7 +180,7 @@ class _Batch:
     def _operation_row(self, raw, parsed, result, status, at_corrected=None):
         return {"op_id": raw["op_id"], "device_id": self.device.id, "user_id": self.user.id,
                 "seq": raw.get("seq") if isinstance(raw.get("seq"), int) and not isinstance(raw.get("seq"), bool)
-                else None, "type": str(raw.get("type"))[:20], "household_id": parsed.household_id if parsed else
+                and 0 < raw.get("seq") < MAX_SEQ else None, "type": str(raw.get("type"))[:20], "household_id": parsed.household_id if parsed else
                 (raw.get("household_id") if isinstance(raw.get("household_id"), str) else None),
                 "payload": raw, "payload_hash": parsed.payload_hash if parsed else _hash(raw), "status": status,
                 "result": result, "at_corrected": at_corrected, "sync_session_id": self.session_id,
@@ -333,7 +333,7 @@ def _hash(raw) -> str:
 
 def _record_seqs(device: Device, seqs: list[int]):
     """Remember delivered seqs; advance device_last_seq over the contiguous run (gaps stay visible)."""
-    seqs = sorted({s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 < s < 2**62})
+    seqs = sorted({s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 < s < MAX_SEQ})
     if not seqs:
         return
     conn = db.session.connection()
@@ -406,7 +406,8 @@ def _apply(user, device, body, ops, parsed, client_dt, raw_size, started) -> dic
             session = SyncSession(kind="push", device_id=device.id, user_id=user.id,
                                   app_version=str(body.get("app_version"))[:40] if body.get("app_version") else None,
                                   outbox_depth=body.get("outbox_depth") if isinstance(body.get("outbox_depth"), int)
-                                  and not isinstance(body.get("outbox_depth"), bool) else None,
+                                  and not isinstance(body.get("outbox_depth"), bool)
+                                  and 0 <= body.get("outbox_depth") < 2**31 else None,
                                   bytes_in=raw_size, skew_seconds=int(skew.total_seconds()), started_at=now)
             db.session.add(session)
             db.session.flush()
