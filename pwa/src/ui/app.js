@@ -1,7 +1,7 @@
 /** The shell: header with network / outbox / sync state, the screens by hash route, bottom navigation. */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './common.js';
-import { useStore, state } from '../store.js';
+import { useStore } from '../store.js';
 import { t } from '../i18n.js';
 import { age } from '../time.js';
 import { syncNow } from '../actions.js';
@@ -98,4 +98,3 @@ export function App() {
     ${s.toast && html`<div class="toast" role="status">${s.toast}</div>`}`;
 }
 
-export { state };

@@ -24,9 +24,16 @@ export function LoginScreen() {
     setBusy(true);
     setError(null);
     try {
+      // ops that wait belong to the collector who took them: only that collector may sign in again
+      const previous = await app.db.get('meta', 'session');
+      const owner = previous?.user?.username;
+      if (owner && owner !== username.trim() && (await pendingCount(app.db)) > 0) {
+        setError(t('login.owner', owner));
+        return;
+      }
       const res = await app.api.login(username.trim(), password, deviceName());
       const session = { ...res, user: { ...res.user, username: username.trim() }, signed_in_at: Date.now() };
-      const old = await app.db.get('meta', 'session');
+      const old = previous;
       await app.db.put('meta', session, 'session');
       const devices = (await app.db.get('meta', 'devices')) || {};
       devices[session.device_id] = { device_code: session.device_code, device_secret: session.device_secret };

@@ -1,7 +1,7 @@
 /** Settings: language, persistent storage, export, and the data-loss guard on logout / clear data. */
 import { useEffect, useState } from 'preact/hooks';
 import { html, Screen, Segmented } from './common.js';
-import { app, state, update, useStore, toast, go } from '../store.js';
+import { app, update, useStore, toast, go } from '../store.js';
 import { t, tOr, setLang, getLang } from '../i18n.js';
 import { APP_VERSION } from '../version.js';
 import { guardWaiting, downloadExport } from '../actions.js';
@@ -77,4 +77,3 @@ export function SettingsScreen() {
   <//>`;
 }
 
-export { state };
