@@ -230,7 +230,7 @@ def test_a_rejected_op_leaves_the_queue_but_stays_visible_with_its_error(server,
     assert not rec["pending"]
 
 
-def _sign_in_again_with_a_waiting_payment(server, new_context, username):
+def _sign_in_again_with_a_waiting_payment(server, new_context, username, other=None):
     """Record a payment while sync answers 401, sign in again (a new device), let it sync."""
     ctx = new_context()
     page = ctx.new_page()
@@ -245,6 +245,12 @@ def _sign_in_again_with_a_waiting_payment(server, new_context, username):
     page.wait_for_selector("[data-testid=relogin]")
     ctx.unroute("**/api/v1/sync/**")
     page.click("[data-testid=relogin]")
+    if other:  # another collector may not take over this phone's waiting ops
+        page.fill("input[name=username]", other)
+        page.fill("input[name=password]", f"demo-{other}")
+        page.click("form[data-testid=login-form] button[type=submit]")
+        assert username in page.inner_text("[data-testid=login-error]")
+        page.fill("input[name=username]", username)
     page.fill("input[name=password]", f"demo-{username}")
     page.click("form[data-testid=login-form] button[type=submit]")
     page.wait_for_selector("header.top")
@@ -253,7 +259,7 @@ def _sign_in_again_with_a_waiting_payment(server, new_context, username):
 
 
 def test_signing_in_again_while_ops_wait_sends_them_under_the_new_device(server, new_context):
-    ctx, page, old, hid, receipt, _ = _sign_in_again_with_a_waiting_payment(server, new_context, "c03")
+    ctx, page, old, hid, receipt, _ = _sign_in_again_with_a_waiting_payment(server, new_context, "c03", other="c04")
     new = session_of(page)
     assert new["device_id"] != old["device_id"]
     (rec,) = [r for r in outbox_records(page) if r["type"] == "payment" and r["receipt_no"] == receipt]
