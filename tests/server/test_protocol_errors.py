@@ -369,3 +369,18 @@ def test_an_operation_with_an_overlong_household_id_is_rejected_the_same_way_whe
     _, again = phone.push([op])
     assert first["results"][0]["status"] == "rejected"
     assert again["results"] == first["results"]
+
+
+def test_a_seq_beyond_64_bits_is_rejected_and_a_huge_outbox_depth_ignored(phone):
+    phone.pull_all()
+    op = phone.payment(next(iter(phone.households)), 100)
+    op["seq"] = 2**64
+    status, body = phone.push([op], outbox_depth=2**70)
+    assert status == 200 and body["results"][0]["error"]["code"] == "invalid_field"
+    assert body["results"][0]["error"]["details"] == {"field": "seq"}
+
+
+def test_a_review_page_far_beyond_the_end_is_refused_not_a_crash(clerk, client):
+    assert_error(client.get("/api/v1/review", query_string={"page": 10**20}, headers=clerk.headers),
+                 400, "bad_request")
+    assert client.get("/api/v1/review", query_string={"page": 999}, headers=clerk.headers).get_json()["items"] == []
