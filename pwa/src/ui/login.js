@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { html, Field } from './common.js';
 import { app, update, useStore, go } from '../store.js';
-import { t } from '../i18n.js';
+import { t, getLang, setLang } from '../i18n.js';
 import { adoptPending, pendingCount } from '../outbox.js';
 import { askPersist } from './settings.js';
 import { refreshOutbox, syncNow } from '../actions.js';
@@ -64,5 +64,11 @@ export function LoginScreen() {
       <button class="btn primary block" type="submit" disabled=${busy}>${t('login.submit')}</button>
       ${!s.online && html`<p class="hint">${t('login.offline')}</p>`}
     </form>
+    <p class="lang-switch"><a data-testid="login-lang" onClick=${() => {
+      const l = getLang() === 'en' ? 'zh-CN' : 'en';
+      setLang(l);
+      localStorage.setItem('hl-lang', l);
+      update({});
+    }}>${getLang() === 'en' ? '中文' : 'English'}</a></p>
   </section>`;
 }
