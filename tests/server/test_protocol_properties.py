@@ -145,7 +145,7 @@ class PhoneModel:
     def op(self, type_, household_id, data, at=None):
         self.seq += 1
         return {"op_id": str(uuid.uuid4()), "seq": self.seq, "type": type_, "household_id": household_id,
-                "at": at or datetime.now(BEIJING).isoformat(timespec="seconds"), "data": data}
+                "at": at or datetime.now(BEIJING).isoformat(timespec="microseconds"), "data": data}
 
 
 class ProtocolMachine(RuleBasedStateMachine):
@@ -163,6 +163,8 @@ class ProtocolMachine(RuleBasedStateMachine):
         self.content: dict[str, dict] = {}  # op_id -> the op as first received
         self.well_formed_payments: set[str] = set()  # op_ids of received, well-formed payments
         self.c01_has_their_building = False
+        self.scope_moves = 0  # scope is judged at the collection time, so ops remember when they were made
+        self.made_in: dict[str, int] = {}
 
     # --- what phones record offline
 
@@ -178,6 +180,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         if season:
             data["season"] = season
         op = phone.op("payment", self.world.households[hh], data)
+        self.made_in[op["op_id"]] = self.scope_moves
         phone.outbox.append(op)
         phone.payments.append(op)
 
@@ -263,7 +266,8 @@ class ProtocolMachine(RuleBasedStateMachine):
                         (0 if revoked else op["data"]["amount_fen"])
                     scope = self.world.mine_households | (self.world.their_households
                                                           if self.c01_has_their_building else set())
-                    if USERS[phone.name] == "c01":
+                    if USERS[phone.name] == "c01" and abs(skew_s) <= 600 \
+                            and self.made_in.get(oid) == self.scope_moves:
                         assert ("out_of_scope" in res["flags"]) == (op["household_id"] not in scope), res
                 else:
                     assert res["status"] == "rejected" and res["error"]["code"] in (
@@ -355,6 +359,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         r = self.client.put("/api/v1/admin/assignments/c01", json={"buildings": buildings}, headers=self.admin)
         assert r.status_code == 200, r.get_json()
         self.c01_has_their_building = not self.c01_has_their_building
+        self.scope_moves += 1
 
     @rule(data=st.data())
     def clerk_decides(self, data):
