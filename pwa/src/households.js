@@ -294,6 +294,9 @@ export function optimistic(household, ops) {
     // a visit or check shows from the phone until a newer server record (its `visits`) can hold it
     if (op.type !== 'payment' && (waiting || !rec.done_at || storedAt <= rec.done_at)) h.local.push(rec);
   }
+  // this phone's own payments, as the server lists them, keep their receipt and void links
+  const mine = new Set(ops.filter((r) => r.op.type === 'payment').map((r) => r.op_id));
+  for (const p of h.payments) if (mine.has(p.op_id)) p.mine = true;
   const byTimeDesc = (a, b) => (a.collected_at < b.collected_at ? 1 : a.collected_at > b.collected_at ? -1 : 0);
   h.payments = [...localPayments.reverse(), ...h.payments.sort(byTimeDesc)];
   h.balance_fen = totalBalance(h.bills);

@@ -97,3 +97,24 @@ def test_an_area_check_a_phone_update_and_a_survey_reach_the_server(server, new_
     mine = [r for r in outbox_records(page) if r["household_id"] == hid and r["type"] != "payment"]
     assert sorted(r["type"] for r in mine) == ["area_check", "contact_update", "visit"]
     assert all(r["state"] in ("applied", "duplicate", "received") for r in mine), mine
+
+
+def test_a_void_request_for_a_payment_reaches_the_clerks_review(server, new_context):
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, server, "c02")
+    (hid,) = households_in_arrears(page, 1)
+    record_payment(page, hid, "12.00")
+    wait_synced(page)
+    page.goto(f"{server.url}/app/#/h/{hid}")
+    page.wait_for_selector("[data-testid=household-card]")
+    page.once("dialog", lambda d: d.accept("记错了户号"))
+    page.click("[data-testid=payment] >> nth=0 >> text=申请作废")
+    page.wait_for_selector("text=作废申请待同步")
+    page.click("[data-testid=sync]")
+    wait_synced(page)
+    (void,) = [r for r in outbox_records(page) if r["type"] == "payment_void"]
+    assert void["state"] in ("applied", "duplicate", "received"), void
+    status, items = api(server, "GET", "/review?state=open", server_login(server, "clerk")["token"])
+    assert status == 200, items
+    assert any(i["household_id"] == hid and i["op_id"] == void["op_id"] for i in items["items"]), items

@@ -87,8 +87,8 @@ export function HouseholdCard({ id }) {
         <div><b>${money(p.amount_fen)}</b> ${tOr(`m.${p.method}`, p.method)} ${payStateBadge(p.state)}
           ${p.void_pending && html`<${Badge} kind="pending">${t('h.void_pending')}<//>`}<${Flags} flags=${p.flags} /></div>
         <div class="sub">${p.receipt_no} · ${p.collected_at ? shanghaiDateTime(p.collected_at) : ''}
-          ${p.local && html` · <a href=${`#/receipt/${p.op_id}`}>${t('act.receipt')}</a>`}
-          ${p.local && (p.state === 'recorded' || p.state === 'sent' || p.state === 'pending') && !p.void_pending
+          ${(p.local || p.mine) && html` · <a href=${`#/receipt/${p.op_id}`}>${t('act.receipt')}</a>`}
+          ${(p.local || p.mine) && ['recorded', 'sent', 'pending', 'held'].includes(p.state) && !p.void_pending
             && html` · <a class="link" onClick=${() => requestVoid(p)}>${t('act.void')}</a>`}</div>
       </li>`)}</ul>`}
     <h2>${t('h.visits')}</h2>
