@@ -25,6 +25,7 @@ class ReviewItemOut(Schema):
     reason = fields.String(allow_none=True)
     details = fields.Dict()
     payment = fields.Dict(allow_none=True)
+    decisions = fields.List(fields.String())
 
 
 class ReviewListOut(Schema):

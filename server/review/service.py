@@ -30,6 +30,11 @@ ALLOWED = {"device_revoked": {"accept", "void", "dismiss"}, "void_request": {"ac
            "area_mismatch": {"rebill", "dismiss", "accept"}, "complaint": {"accept", "dismiss"}}
 
 
+def decisions_for(kind: str) -> set[str]:
+    """What a clerk may decide on an item of this kind (the console shows these buttons)."""
+    return ALLOWED.get(kind, {"accept", "void", "dismiss"} if kind in PAYMENT_FLAGS else {"accept", "dismiss"})
+
+
 def list_items(state: str, kind: str | None, page: int, per_page: int) -> dict:
     query = sa.select(ReviewItem, User.username, Household, Building.name).outerjoin(
         User, User.id == ReviewItem.collector_id).outerjoin(Household, Household.id == ReviewItem.household_id) \
@@ -52,6 +57,7 @@ def _item(item: ReviewItem, collector, household, building, payment) -> dict:
             "label": label(building, household.unit, household.room) if household else None,
             "op_id": item.op_id, "collector": collector, "created_at": iso_utc(item.created_at),
             "state": item.state, "decision": item.decision, "reason": item.reason, "details": item.details or {},
+            "decisions": sorted(decisions_for(item.kind)) if item.state == "open" else [],
             "payment": None if payment is None else {
                 "receipt_no": payment.receipt_no, "amount_fen": payment.amount_fen, "method": payment.method,
                 "state": payment.state, "collected_at": iso_utc(payment.collected_at)}}
@@ -64,8 +70,7 @@ def resolve(item_id: int, decision: str, reason: str, clerk: User) -> dict:
         raise ApiError("not_found")
     if item.state == "resolved":
         raise ApiError("already_resolved", {"decision": item.decision})
-    allowed = ALLOWED.get(item.kind, {"accept", "void", "dismiss"} if item.kind in PAYMENT_FLAGS else
-                          {"accept", "dismiss"})
+    allowed = decisions_for(item.kind)
     if decision not in allowed:
         raise ApiError("validation_failed", {"decision": decision, "allowed": sorted(allowed)})
     _carry_out(item, decision, reason, clerk.id)

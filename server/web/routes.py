@@ -46,6 +46,18 @@ def app_shell(name="index.html"):
     return response
 
 
+@bp.get("/console/")
+@bp.get("/console/<path:name>")
+def console(name="index.html"):
+    """The clerks' console: a static page over the clerk API."""
+    folder = Path(__file__).resolve().parent.parent / "static" / "console"
+    if not (folder / name).is_file():
+        raise ApiError("not_found")
+    response = send_from_directory(folder, name, max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 def _masked_address(project: str, building: str, unit: str, room: str) -> str:
     return f"{project} {building}号楼{unit}单元{room[:1]}{'*' * max(len(room) - 1, 0)}"
 

@@ -1,0 +1,191 @@
+// The clerks' console: a thin page over the clerk API (PROTOCOL.md, Clerk and admin API).
+// The token lives in sessionStorage only: closing the tab signs the clerk out.
+const $ = (sel) => document.querySelector(sel);
+const KINDS = {
+  overpaid: '多缴 overpaid', out_of_scope: '非本人片区 out of scope', receipt_duplicate: '收据号重复 receipt reused',
+  duplicate_suspect: '疑似重复 duplicate?', clock_skew: '手机时间不准 clock skew', season_closed: '已关账采暖季 closed season',
+  device_revoked: '停用设备 revoked device', void_request: '作废申请 void request',
+  vacancy_violation: '报停户用热 vacancy violation', vacancy_claim: '空置申报 vacancy claim',
+  area_mismatch: '面积不符 area mismatch', complaint: '投诉 complaint', device_stale: '设备久未同步 stale device',
+};
+const DECISIONS = { accept: '确认 accept', void: '作废 void', rebill: '重新计费 rebill', dismiss: '驳回 dismiss' };
+const METHODS = { cash: '现金', wechat: '微信', alipay: '支付宝', bank_card: '银行卡', transfer: '转账' };
+
+const yuan = (fen) => (fen < 0 ? '-' : '') + '¥' + (Math.abs(fen) / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const pct = (rate) => (rate == null ? '—' : (Number(rate) * 100).toFixed(2) + '%');
+const bj = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '');
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const todayBj = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+
+let token = sessionStorage.getItem('hl-console-token');
+
+async function api(path, options = {}) {
+  const res = await fetch('/api/v1' + path, {
+    ...options,
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token, ...(options.headers || {}) },
+  });
+  const body = res.headers.get('Content-Type')?.includes('json') ? await res.json() : null;
+  if (res.status === 401) signOut();
+  if (!res.ok) throw new Error(body?.error?.message || res.statusText);
+  return body;
+}
+
+function signOut() {
+  token = null;
+  sessionStorage.removeItem('hl-console-token');
+  $('#app').hidden = true; $('#login').hidden = false; $('#logout').hidden = true; $('#who').textContent = '';
+}
+
+$('#login').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  const res = await fetch('/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: form.get('username'), password: form.get('password'), device_name: 'console' }),
+  });
+  const body = await res.json();
+  if (!res.ok) { $('#login-error').textContent = body.error.message; return; }
+  if (body.user.role === 'collector') { $('#login-error').textContent = '收费员请使用手机应用 /app/ (collectors use the phone app)'; return; }
+  token = body.token;
+  sessionStorage.setItem('hl-console-token', token);
+  sessionStorage.setItem('hl-console-user', body.user.name);
+  start();
+});
+$('#logout').addEventListener('click', signOut);
+
+document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => show(b.dataset.tab)));
+function show(tab) {
+  document.querySelectorAll('nav button').forEach((b) => b.classList.toggle('active', b.dataset.tab === tab));
+  document.querySelectorAll('main section').forEach((s) => { s.hidden = s.id !== 'tab-' + tab; });
+  ({ review: loadReview, daily: loadDaily, monthly: loadMonthly, total: loadTotal, documents: () => {} })[tab]();
+}
+
+// 复核 review queue
+Object.entries(KINDS).forEach(([k, v]) => $('#review-kind').append(new Option(v, k)));
+$('#review-state').addEventListener('change', loadReview);
+$('#review-kind').addEventListener('change', loadReview);
+async function loadReview() {
+  const q = new URLSearchParams({ state: $('#review-state').value, per_page: 200 });
+  if ($('#review-kind').value) q.set('kind', $('#review-kind').value);
+  const data = await api('/review?' + q);
+  $('#review-count').textContent = `共 ${data.total} 项`;
+  $('#review-rows').innerHTML = data.items.map((it) => `
+    <tr data-id="${it.id}">
+      <td>${it.id}</td>
+      <td>${esc(KINDS[it.kind] || it.kind)}<br>${(it.flags || []).map((f) => `<span class="flag">${esc(f)}</span>`).join('')}</td>
+      <td>${esc(it.label || '')}</td>
+      <td>${esc(it.collector || '')}</td>
+      <td>${it.payment ? `${esc(it.payment.receipt_no)}<br>${yuan(it.payment.amount_fen)} · ${esc(it.payment.state)}` : esc(JSON.stringify(it.details || {}))}</td>
+      <td>${bj(it.created_at)}</td>
+      <td>${it.state === 'open' ? `<div class="resolve"><input placeholder="理由 reason" aria-label="reason">
+        ${it.decisions.map((d) => `<button class="${d === 'dismiss' ? 'secondary' : ''}" data-decision="${d}">${DECISIONS[d]}</button>`).join('')}</div>`
+        : `${esc(DECISIONS[it.decision] || it.decision)}<br><span class="en">${esc(it.reason)}</span>`}</td>
+    </tr>`).join('') || '<tr><td colspan="7">没有待处理事项 Nothing to review</td></tr>';
+}
+$('#review-rows').addEventListener('click', async (e) => {
+  const button = e.target.closest('button[data-decision]');
+  if (!button) return;
+  const row = button.closest('tr');
+  const reason = row.querySelector('input').value.trim();
+  if (!reason) { row.querySelector('input').focus(); row.querySelector('input').placeholder = '请填写理由 reason required'; return; }
+  try {
+    await api(`/review/${row.dataset.id}/resolve`, { method: 'POST', body: JSON.stringify({ decision: button.dataset.decision, reason }) });
+  } catch (err) { alert(err.message); }
+  loadReview();
+});
+
+// 日帐 daily ledger and the cash hand-over
+$('#daily-date').value = todayBj();
+$('#daily-date').addEventListener('change', loadDaily);
+async function loadDaily() {
+  const date = $('#daily-date').value;
+  $('#daily-xlsx').href = `#`; $('#daily-pdf').href = `#`;
+  const data = await api('/ledgers/daily?date=' + date);
+  const t = data.totals;
+  const byMethod = Object.entries(t.by_method || {}).map(([m, v]) => `${METHODS[m] || m} ${yuan(v.amount_fen ?? v)}`).join(' · ');
+  $('#daily-summary').innerHTML = `<div class="kpi"><div>笔数 Entries<b>${t.count}</b></div><div>合计 Total<b>${yuan(t.amount_fen)}</b></div>
+    <div>按方式 By method<b style="font-size:1rem">${byMethod || '—'}</b></div>
+    <div>状态 State<b>${data.closed ? '已日结 closed' : '未日结 open'}</b></div></div>`;
+  $('#daily-rows').innerHTML = data.entries.map((e) => `<tr><td>${esc(e.receipt_no)}</td><td>${esc(e.label)}</td><td>${esc(e.collector)}</td>
+    <td>${esc(METHODS[e.method] || e.method)}</td><td class="num">${yuan(e.amount_fen)}</td>
+    <td>${bj(e.collected_at)}</td><td>${e.late ? '<span class="late">补录 late</span>' : ''}${e.kind === 'reversal' ? ' 冲正 reversal' : ''}</td></tr>`).join('')
+    || '<tr><td colspan="7">当日无收款 No entries</td></tr>';
+  $('#close-form').hidden = Boolean(data.closed && data.closed.cash_counted_fen != null);
+}
+for (const [id, fmt] of [['#daily-xlsx', 'xlsx'], ['#daily-pdf', 'pdf']]) {
+  $(id).addEventListener('click', (e) => { e.preventDefault(); download(`/ledgers/daily?date=${$('#daily-date').value}&format=${fmt}`, `日帐-${$('#daily-date').value}.${fmt}`); });
+}
+async function download(path, name) {
+  const res = await fetch('/api/v1' + path, { headers: { Authorization: 'Bearer ' + token } });
+  if (!res.ok) { alert((await res.json()).error.message); return; }
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(await res.blob()); a.download = name; a.click();
+}
+$('#close-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  const cash = Math.round(Number(form.get('cash')) * 100);
+  if (!Number.isFinite(cash) || cash < 0) { $('#close-result').textContent = '金额无效 Invalid amount'; return; }
+  try {
+    const r = await api('/ledgers/daily/close', { method: 'POST', body: JSON.stringify({ date: $('#daily-date').value, cash_counted_fen: cash, deposit_ref: form.get('deposit_ref') || null }) });
+    const os = r.over_short_fen ?? 0;
+    $('#close-result').textContent = os === 0 ? '相符 balanced' : os > 0 ? `长款 over ${yuan(os)}` : `短款 short ${yuan(-os)}`;
+    loadDaily();
+  } catch (err) { $('#close-result').textContent = err.message; }
+});
+
+// 月帐 monthly ledger
+$('#monthly-month').value = todayBj().slice(0, 7);
+$('#monthly-month').addEventListener('change', loadMonthly);
+async function loadMonthly() {
+  const data = await api('/ledgers/monthly?month=' + $('#monthly-month').value);
+  $('#monthly-body').innerHTML = `<div class="kpi"><div>笔数 Entries<b>${data.totals.count}</b></div><div>合计 Total<b>${yuan(data.totals.amount_fen)}</b></div></div>
+    <table><thead><tr><th>小区 Project</th><th class="num">笔数</th><th class="num">金额 Amount</th></tr></thead><tbody>
+    ${(data.by_project || []).map((p) => `<tr><td>${esc(p.project)}</td><td class="num">${p.count}</td><td class="num">${yuan(p.amount_fen)}</td></tr>`).join('')}
+    </tbody></table>`;
+}
+
+// 总帐 season total: collection rate against targets
+async function loadTotal() {
+  const season = $('#total-season').value;
+  const data = await api('/ledgers/total' + (season ? '?season=' + season : ''));
+  $('#total-body').innerHTML = `<div class="kpi"><div>应收 Due<b>${yuan(data.due_fen)}</b></div><div>实收 Collected<b>${yuan(data.collected_fen)}</b></div>
+    <div>欠费 Outstanding<b>${yuan(data.outstanding_fen)}</b></div><div>收费率 Rate<b>${pct(data.collection_rate)}</b></div></div>
+    <table><thead><tr><th>小区 Project</th><th class="num">应收</th><th class="num">实收</th><th class="num">收费率</th><th class="num">指标 Target</th><th class="num">差额 Gap</th></tr></thead><tbody>
+    ${data.by_project.map((p) => `<tr><td>${esc(p.project)}</td><td class="num">${yuan(p.due_fen)}</td><td class="num">${yuan(p.collected_fen)}</td>
+      <td class="num ${Number(p.collection_rate) >= Number(p.target_rate) ? 'above' : 'below'}">${pct(p.collection_rate)}</td>
+      <td class="num">${pct(p.target_rate)}</td><td class="num">${yuan(p.target_gap_fen ?? 0)}</td></tr>`).join('')}
+    </tbody></table>`;
+}
+$('#total-season').addEventListener('change', loadTotal);
+
+// 文书 notices and lawyer-letter drafts
+let docKind = 'notices';
+document.querySelectorAll('#doc-form button').forEach((b) => b.addEventListener('click', () => { docKind = b.dataset.kind; }));
+$('#doc-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  try {
+    const { job_id } = await api('/documents/' + docKind, { method: 'POST', body: JSON.stringify({ season: form.get('season'), project: form.get('project'), building: form.get('building') }) });
+    for (;;) {
+      const job = await api('/jobs/' + job_id);
+      $('#doc-status').textContent = `${job.state} ${job.done}/${job.total}`;
+      if (job.state === 'done') { download(`/jobs/${job_id}/file`, `${docKind}-${form.get('project')}-${form.get('building')}.pdf`); break; }
+      if (job.state === 'failed') break;
+      await new Promise((r) => setTimeout(r, 800));
+    }
+  } catch (err) { $('#doc-status').textContent = err.message; }
+});
+
+async function start() {
+  $('#login').hidden = true; $('#app').hidden = false; $('#logout').hidden = false;
+  $('#who').textContent = sessionStorage.getItem('hl-console-user') || '';
+  try {
+    const seasons = await api('/admin/seasons');
+    for (const sel of ['#total-season', '#doc-season']) {
+      $(sel).innerHTML = seasons.items.slice().reverse().map((s) => `<option value="${s.id}">${s.id}${s.open ? ' 当前' : ''}</option>`).join('');
+    }
+  } catch { /* a clerk sees seasons; nothing else to do */ }
+  show('review');
+}
+if (token) start();
