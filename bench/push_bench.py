@@ -1,0 +1,280 @@
+"""Push speed (issue 3, "Speed"): 10,000 payments in batches of 500 through the real HTTP server.
+
+    .venv/bin/python bench/push_bench.py [--payments 10000] [--batch 500] [--households 5000]
+                                         [--database-url postgresql+psycopg://…] [--no-pouch]
+
+Prints, each against a baseline measured in the same run:
+- ours: operations per second of POST /api/v1/sync/push (gunicorn, 2 workers, loopback), one client;
+- raw: a bare `executemany` of the four rows the merge writes per operation (payment, allocation, change
+  log, operation with its stored result) in one transaction per batch, on the same engine type;
+  goal ours/raw ≥ 35 %;
+- pouchdb-server 4.2.0 (`_bulk_docs` of the same 10,000 documents in batches of 500); goal ours/pouch ≥ 5.
+PostgreSQL when --database-url (or DATABASE_URL / TEST_DATABASE_URL) names one: an empty database is
+created on that server for each run and dropped after.
+"""
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from tests.live_server import LiveServer, free_port  # noqa: E402
+
+BEIJING = timezone(timedelta(hours=8))
+POUCH_VERSION = "4.2.0"
+
+
+def call(url, method="GET", body=None, token=None, timeout=300):
+    req = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    req.add_header("X-Client-Time", datetime.now(BEIJING).isoformat(timespec="seconds"))
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return json.loads(r.read())
+
+
+def login(server, username):
+    return call(server.url + "/api/v1/auth/login", "POST",
+                {"username": username, "password": f"demo-{username}", "device_name": "bench"})
+
+
+def assign_everything(server, admin_token, username="c01"):
+    """One collector works every building (via the admin API), so every household is in scope."""
+    engine = sa.create_engine(server.database_url)
+    with engine.connect() as c:
+        refs = [{"project": p, "building": b} for p, b in c.execute(sa.text(
+            "SELECT project.name, building.name FROM building JOIN project ON project.id = building.project_id"))]
+    engine.dispose()
+    call(server.url + f"/api/v1/admin/assignments/{username}", "PUT", {"buildings": refs}, admin_token)
+
+
+def payment_ops(households, n, device_code):
+    """n payments, spread so that no household sees the same amount twice (no duplicate_suspect flags)."""
+    at = datetime.now(BEIJING).isoformat(timespec="seconds")
+    ops = []
+    for i in range(n):
+        hid, round_ = households[i % len(households)], i // len(households)
+        ops.append({"op_id": str(uuid.uuid4()), "seq": i + 1, "type": "payment", "household_id": hid, "at": at,
+                    "data": {"season": "2026-2027", "amount_fen": 100 + round_, "method": "cash",
+                             "receipt_no": f"{device_code}-{i + 1:06d}"}})
+    return ops
+
+
+def bench_ours(server, n, batch):
+    admin = login(server, "admin")
+    assign_everything(server, admin["token"])
+    phone = login(server, "c01")
+    body = call(server.url + "/api/v1/sync/pull?limit=5000", token=phone["token"])
+    households = [h["id"] for h in body["households"] if h["bills"] and h["bills"][-1]["balance_fen"] >= 5000]
+    ops = payment_ops(households, n, phone["device_code"])
+    started = time.perf_counter()
+    flags = 0
+    for i in range(0, n, batch):
+        answer = call(server.url + "/api/v1/sync/push", "POST", {"device_id": phone["device_id"],
+                                                                 "ops": ops[i:i + batch]}, phone["token"])
+        statuses = {r["status"] for r in answer["results"]}
+        assert statuses == {"applied"}, statuses
+        flags += sum(bool(r["flags"]) for r in answer["results"])
+    elapsed = time.perf_counter() - started
+    return n / elapsed, elapsed, ops, flags
+
+
+# --- the raw baseline: the same four rows per operation, written with executemany
+
+def _table_ddl(dialect):
+    from server.models import Allocation, ChangeLog, Operation, Payment
+    from sqlalchemy.schema import CreateIndex, CreateTable
+    out = []
+    for model in (Payment, Allocation, ChangeLog, Operation):
+        table = model.__table__
+        out.append(str(CreateTable(table, include_foreign_key_constraints=[]).compile(dialect=dialect)))
+        out += [str(CreateIndex(ix).compile(dialect=dialect)) for ix in table.indexes]
+    return out
+
+
+def _raw_rows(ops, start_id):
+    now = datetime.utcnow()
+    payments, allocations, changes, operations = [], [], [], []
+    for k, op in enumerate(ops):
+        pid = start_id + k
+        d = op["data"]
+        payments.append((pid, "payment", op["op_id"], op["household_id"], d["amount_fen"], d["method"], d["receipt_no"],
+                         d["season"], d["season"], now, op["at"], now, now.date(), 1, "dev", "recorded", "[]"))
+        allocations.append((pid, pid, d["amount_fen"], "designated", now))
+        changes.append((op["household_id"], now))
+        result = {"op_id": op["op_id"], "seq": op["seq"], "status": "applied", "flags": [],
+                  "receipt_no": d["receipt_no"], "allocations": [{"season": d["season"], "amount_fen": d["amount_fen"]}],
+                  "credit_fen": 0, "error": None}
+        operations.append((op["op_id"], "dev", 1, op["seq"], "payment", op["household_id"], json.dumps(op),
+                           uuid.uuid4().hex * 2, "applied", json.dumps(result), now, now))
+    return payments, allocations, changes, operations
+
+
+RAW_SQL = [
+    "INSERT INTO payment (id, kind, op_id, household_id, amount_fen, method, receipt_no, named_season_id, season_id, "
+    "collected_at, at_raw, posted_at, posted_on, collector_id, device_id, state, flags) "
+    "VALUES ({})".format(", ".join(["{p}"] * 17)),
+    "INSERT INTO allocation (payment_id, bill_id, amount_fen, rule, created_at) VALUES ({})".format(
+        ", ".join(["{p}"] * 5)),
+    "INSERT INTO change_log (household_id, at) VALUES ({p}, {p})",
+    "INSERT INTO operation (op_id, device_id, user_id, seq, type, household_id, payload, payload_hash, status, "
+    "result, at_corrected, received_at) VALUES ({})".format(", ".join(["{p}"] * 12)),
+]
+
+
+def bench_raw_sqlite(ops, batch):
+    folder = tempfile.mkdtemp(prefix="hl-raw-")
+    con = sqlite3.connect(os.path.join(folder, "raw.db"), isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")  # as the server's connections (server/extensions.py)
+    from sqlalchemy.dialects import sqlite
+    for ddl in _table_ddl(sqlite.dialect()):
+        con.execute(ddl)
+    sql = [s.replace("{p}", "?") for s in RAW_SQL]
+    started = time.perf_counter()
+    for i in range(0, len(ops), batch):
+        rows = _raw_rows(ops[i:i + batch], i + 1)
+        con.execute("BEGIN IMMEDIATE")
+        for statement, params in zip(sql, rows):
+            con.executemany(statement, params)
+        con.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    con.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    return len(ops) / elapsed
+
+
+def bench_raw_postgres(url, ops, batch):
+    import psycopg
+    from sqlalchemy.dialects import postgresql
+    u = sa.engine.make_url(url)
+    conninfo = u.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as con:
+        for ddl in _table_ddl(postgresql.dialect()):
+            con.execute(ddl)
+        sql = [s.replace("{p}", "%s") for s in RAW_SQL]
+        started = time.perf_counter()
+        for i in range(0, len(ops), batch):
+            rows = _raw_rows(ops[i:i + batch], i + 1)
+            with con.transaction(), con.cursor() as cur:
+                for statement, params in zip(sql, rows):
+                    cur.executemany(statement, params)
+        elapsed = time.perf_counter() - started
+    return len(ops) / elapsed
+
+
+# --- pouchdb-server
+
+def pouch_bin():
+    if os.environ.get("POUCHDB_SERVER"):  # an installed pouchdb-server binary
+        return Path(os.environ["POUCHDB_SERVER"])
+    for base in (REPO / "bench", Path(tempfile.gettempdir()) / "hl-pouch"):
+        candidate = base / "node_modules" / ".bin" / "pouchdb-server"
+        if candidate.exists():
+            return candidate
+    target = REPO / "bench"
+    print(f"installing pouchdb-server@{POUCH_VERSION} into {target}/node_modules (gitignored) …", flush=True)
+    subprocess.run(["npm", "i", "--no-audit", "--no-fund", "--no-save", f"pouchdb-server@{POUCH_VERSION}"],
+                   cwd=target, check=True, stdout=subprocess.DEVNULL)
+    return target / "node_modules" / ".bin" / "pouchdb-server"
+
+
+def bench_pouch(ops, batch):
+    folder = tempfile.mkdtemp(prefix="hl-pouch-")
+    port = free_port()
+    proc = subprocess.Popen([str(pouch_bin()), "--host", "127.0.0.1", "--port", str(port), "--dir", folder],
+                            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                call(base + "/")
+                break
+            except Exception:
+                time.sleep(0.2)
+        call(base + "/payments", "PUT")
+        docs = [dict(op, _id=op["op_id"]) for op in ops]
+        started = time.perf_counter()
+        for i in range(0, len(docs), batch):
+            answer = call(base + "/payments/_bulk_docs", "POST", {"docs": docs[i:i + batch]})
+            assert all(r.get("ok") for r in answer), answer[:3]
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(ops) / elapsed
+
+
+def postgres_database(url):
+    """A fresh, empty database on the server that `url` names: (url of it, drop function)."""
+    name = f"hl_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with admin.connect() as c:
+            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+    return str(sa.engine.make_url(url).set(database=name)), drop
+
+
+def run(engine_kind, url, args):
+    drops = []
+    if engine_kind == "postgresql":
+        server_url, drop = postgres_database(url)
+        drops.append(drop)
+    else:
+        server_url = None
+    server = LiveServer(households=args.households, database_url=server_url, workers=2)
+    try:
+        server.prepare().start()
+        ours, elapsed, ops, flags = bench_ours(server, args.payments, args.batch)
+    finally:
+        server.stop()
+    if engine_kind == "postgresql":
+        raw_url, drop = postgres_database(url)
+        drops.append(drop)
+        raw = bench_raw_postgres(raw_url, ops, args.batch)
+    else:
+        raw = bench_raw_sqlite(ops, args.batch)
+    for drop in drops:
+        drop()
+    print(f"{engine_kind:10} ours {ours:8.0f} ops/s ({args.payments} payments in {elapsed:.2f} s, {flags} flagged) | "
+          f"raw executemany {raw:8.0f} ops/s | ours/raw {ours / raw:6.1%} (goal ≥ 35 %)", flush=True)
+    return ours, ops
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--payments", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--households", type=int, default=5000)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--no-pouch", action="store_true")
+    args = parser.parse_args()
+    ours, ops = run("sqlite", None, args)
+    if args.database_url and args.database_url.startswith("postgres"):
+        run("postgresql", args.database_url, args)
+    if not args.no_pouch:
+        pouch = bench_pouch(ops, args.batch)
+        print(f"pouchdb-server {POUCH_VERSION} _bulk_docs {pouch:8.0f} docs/s | ours (SQLite)/pouch {ours / pouch:5.2f}× "
+              f"(goal ≥ 5×)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
