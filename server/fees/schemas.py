@@ -1,4 +1,6 @@
 """Fee configuration on the wire: settings, seasons, rates (DOMAIN.md §8(b) as data)."""
+from decimal import Decimal
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 
@@ -37,9 +39,20 @@ class RateIn(Schema):
     category = fields.String(required=True, validate=validate.OneOf(["residential", "non_residential"]))
     heat_source = fields.String(load_default="city_network", validate=validate.OneOf(["city_network", "gas_boiler"]))
     zone = fields.String(load_default="", validate=validate.OneOf(["", "core6", "other"]))
-    price_yuan = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=1000, min_inclusive=False))
-    suspension_ratio = fields.Decimal(load_default="0.30", places=4, validate=validate.Range(min=0, max=1))
+    # Ranges are checked below, not by validate.Range: apispec would write Decimal bounds into the
+    # OpenAPI document as strings, which schema readers (and fuzzers) cannot use.
+    price_yuan = fields.Decimal(required=True, places=2, as_string=True,
+                                metadata={"description": "yuan per m² and season, above 0 and at most 1000"})
+    suspension_ratio = fields.Decimal(load_default="0.30", places=4, as_string=True,
+                                      metadata={"description": "share of the season fee billed while suspended, 0 to 1"})
     doc_ref = fields.String(load_default=None, validate=validate.Length(max=80))
+
+    @validates_schema
+    def _ranges(self, data, **kwargs):
+        if not 0 < data["price_yuan"] <= 1000:
+            raise ValidationError("must be above 0 and at most 1000", "price_yuan")
+        if not 0 <= Decimal(data["suspension_ratio"]) <= 1:
+            raise ValidationError("must be from 0 to 1", "suspension_ratio")
 
 
 class RatesIn(Schema):
@@ -47,8 +60,7 @@ class RatesIn(Schema):
 
 
 class RateOut(RateIn):
-    price_yuan = fields.Decimal(as_string=True)
-    suspension_ratio = fields.Decimal(as_string=True)
+    pass
 
 
 class IssueOut(Schema):

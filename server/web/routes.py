@@ -100,7 +100,7 @@ def init_gzip(app):
         data = response.get_data()
         if len(data) < 1024:
             return response
-        response.set_data(gzip.compress(data, 5))
+        response.set_data(gzip.compress(data, 9))
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Vary"] = "Accept-Encoding"
         return response
