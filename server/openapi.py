@@ -35,8 +35,8 @@ SCHEMAS = {
     "fees.settings": (None, None, None, 200),
     "fees.put_setting": (None, fees_s.SettingIn, None, 200),
     "fees.seasons": (None, None, None, 200),
-    "fees.create_season": (None, fees_s.SeasonIn, fees_s.SeasonOut, 201),
-    "fees.patch_season": (None, fees_s.SeasonPatch, fees_s.SeasonOut, 200),
+    "fees.create_season": (None, fees_s.SeasonIn, fees_s.SeasonRecord, 201),
+    "fees.patch_season": (None, fees_s.SeasonPatch, fees_s.SeasonRecord, 200),
     "fees.put_rates": (None, fees_s.RatesIn, None, 200),
     "fees.issue_bills": (None, None, fees_s.IssueOut, 200),
 }

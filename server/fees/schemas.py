@@ -27,7 +27,7 @@ class SeasonPatch(Schema):
     open = fields.Boolean(required=True)
 
 
-class SeasonOut(Schema):
+class SeasonRecord(Schema):
     id = fields.String()
     starts_on = fields.Date()
     ends_on = fields.Date()
@@ -69,5 +69,5 @@ class IssueOut(Schema):
     credit_applied_fen = fields.Integer()
 
 
-setting_in, season_in, season_patch, season_out = SettingIn(), SeasonIn(), SeasonPatch(), SeasonOut()
+setting_in, season_in, season_patch, season_out = SettingIn(), SeasonIn(), SeasonPatch(), SeasonRecord()
 rates_in, rate_out, issue_out = RatesIn(), RateOut(), IssueOut()

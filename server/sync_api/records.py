@@ -64,10 +64,12 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
     for p in db.session.execute(sa.select(Payment).where(Payment.household_id.in_(ids), Payment.kind == "payment",
                                                          shown)
                                 .order_by(Payment.collected_at)).scalars():
-        payments[p.household_id].append({
-            "op_id": p.op_id, "receipt_no": p.receipt_no, "amount_fen": p.amount_fen, "method": p.method,
-            "collected_at": iso_utc(p.collected_at), "state": p.state, "flags": p.flags or [],
-            "season": p.named_season_id, "posted_on": p.posted_on.isoformat(), "review": decisions.get(p.id, [])})
+        record = {"op_id": p.op_id, "receipt_no": p.receipt_no, "amount_fen": p.amount_fen, "method": p.method,
+                  "collected_at": iso_utc(p.collected_at), "state": p.state, "flags": p.flags or [],
+                  "season": p.named_season_id}
+        if p.id in decisions:  # extensions to PROTOCOL.md are sent only when they say something
+            record["review"] = decisions[p.id]
+        payments[p.household_id].append(record)
     for v in db.session.execute(sa.select(FieldRecord.household_id, FieldRecord.kind, FieldRecord.at,
                                           FieldRecord.data).where(FieldRecord.household_id.in_(ids))
                                 .order_by(FieldRecord.at.desc())):
@@ -78,11 +80,16 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
     # Neighbours next to each other: similar records compress better in the gzipped page (issue 3, Speed).
     rows.sort(key=lambda r: (r[2], r[1].zfill(6), r[0].unit.zfill(4), r[0].room.zfill(6)))
     for h, building, project, owner, phone in rows:
-        out.append({
+        record = {
             "id": h.id, "version": h.version, "project": project, "building": building, "unit": h.unit,
             "room": h.room, "label": label(building, h.unit, h.room), "owner_name": owner,
             "owner_initials": h.owner_initials, "phone_masked": masked_phone(phone), "area_m2": f"{h.area_m2:.2f}",
             "category": h.category, "status": h.status,
             "bills": sorted(bills[h.id], key=lambda b: order.get(b["season"], 0)),
-            "payments": payments[h.id], "dunning_stage": h.dunning_stage, "visits": visits[h.id]})
+            "payments": payments[h.id], "dunning_stage": h.dunning_stage}
+        if phone:
+            record["phone"] = phone  # the collector taps to call; the card shows phone_masked
+        if visits[h.id]:
+            record["visits"] = visits[h.id]
+        out.append(record)
     return out

@@ -33,8 +33,7 @@ class PaymentOut(Schema):
     state = fields.String(validate=validate.OneOf(["recorded", "held", "void_requested", "voided"]))
     flags = fields.List(fields.String())
     season = fields.String(allow_none=True)
-    posted_on = fields.String()
-    review = fields.List(fields.Dict())
+    review = fields.List(fields.Dict(), metadata={"description": "clerks' decisions, present when there are any"})
 
 
 class HouseholdOut(Schema):
@@ -48,6 +47,7 @@ class HouseholdOut(Schema):
     owner_name = fields.String()
     owner_initials = fields.String()
     phone_masked = fields.String(allow_none=True)
+    phone = fields.String(metadata={"description": "the owner's phone for tap-to-call; absent when unknown"})
     area_m2 = fields.String()
     category = fields.String()
     status = fields.String()

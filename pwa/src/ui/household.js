@@ -46,7 +46,8 @@ export function HouseholdCard({ id }) {
   if (h === undefined) return html`<${Screen} back="#/" title="…" />`;
   if (h === null) return html`<${Screen} back="#/" title=${t('h.notfound')}><p class="empty">${id}</p><//>`;
   const base = `#/h/${encodeURIComponent(id)}`;
-  const phone = h.phone || h.phone_masked;
+  const phone = h.phone || h.phone_masked;  // dial the number, show it masked
+  const shownPhone = h.phone_masked || h.phone;
   const serverVisits = h.visits || [];
   const requestVoid = async (p) => {
     const reason = prompt(t('act.void'));
@@ -58,7 +59,7 @@ export function HouseholdCard({ id }) {
     <div class="card hh-head" data-testid="household-card">
       <div class="addr">${address(h)}</div>
       <div class="owner"><span>${h.owner_name}</span>
-        ${phone && html`<a class="tel" href=${`tel:${phone}`}>☎ ${phone}</a>`}</div>
+        ${phone && html`<a class="tel" href=${`tel:${phone}`}>☎ ${shownPhone}</a>`}</div>
       ${h.phone_pending && html`<div class="hint">${t('h.phone_pending', h.phone_pending)}</div>`}
       <dl class="facts">
         <dt>${t('h.area')}</dt><dd>${h.area_m2} m²</dd>
