@@ -11,6 +11,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from pypinyin import Style, lazy_pinyin
 
+from sync.merge import posting_date
 from sync.money import bill_due_fen
 
 from .auth.service import hash_password
@@ -159,7 +160,7 @@ def seed(total: int = 600) -> str:
         payments.append({"kind": "payment", "op_id": _uuid(rng), "household_id": hid, "amount_fen": paid,
                          "method": rng.choice(METHODS), "receipt_no": f"HIS-{n + 1:06d}", "named_season_id": s.id,
                          "season_id": s.id, "collected_at": when, "posted_at": when,
-                         "posted_on": (when + timedelta(hours=8)).date(),
+                         "posted_on": posting_date(when),
                          "collector_id": collector_of[building_of[hid]], "state": "recorded", "flags": []})
     ids = [r[0] for r in db.session.execute(sa.insert(Payment).returning(Payment.id, sort_by_parameter_order=True),
                                             payments)] if payments else []

@@ -1,7 +1,7 @@
 """Times at the edge: stored as naive UTC, sent as ISO 8601 UTC, shown in Asia/Shanghai."""
 from datetime import date, datetime, timedelta, timezone
 
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+from sync.ops import SHANGHAI  # noqa: F401  (one definition of the business time zone)
 
 
 def iso_utc(value: datetime | None) -> str | None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW, CapturedPayment, duplicate_suspects
 from .money import OpenBill, allocate
-from .ops import Op
+from .ops import SHANGHAI, Op
 
 SKEW_LIMIT = timedelta(minutes=10)  # PROTOCOL.md, Push: "beyond 10 minutes apart"
 AREA_TOLERANCE = Decimal("0.5")  # area_check: more than 0.5 m² off the record becomes a review item
@@ -193,7 +193,7 @@ def decide_field(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
 
 def posting_date(now_utc: datetime) -> date:
     """The ledger date of a payment applied now: the server's date in Asia/Shanghai (PROTOCOL.md)."""
-    return (now_utc + timedelta(hours=8)).date()
+    return now_utc.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).date()
 
 
 def result_record(op_id: str, seq, d: Decision, receipt_no: str | None) -> dict:

@@ -16,7 +16,7 @@ METHODS = ("cash", "wechat", "alipay", "bank_card", "transfer")
 VISIT_KINDS = ("complaint", "follow_up", "survey", "notice_delivered")
 MAX_AMOUNT_FEN = 100_000_000  # a million yuan (PROTOCOL.md, Operation types)
 MAX_SEQ = 2**62  # seq is stored in a signed 64-bit column
-SHANGHAI = timezone(timedelta(hours=8))
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has kept UTC+8 without DST since 1991
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SEASON = re.compile(r"^\d{4}-\d{4}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")

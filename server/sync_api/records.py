@@ -1,9 +1,10 @@
 """The household record a phone caches (PROTOCOL.md, Pull), built for many households in a few queries."""
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from sync.ops import SHANGHAI
 from sync.receipts import masked_phone
 
 from ..extensions import db
@@ -29,7 +30,9 @@ def payments_since(all_seasons: list[Season], recent: list[str]) -> datetime | N
     """Payments collected since the payment window of the previous season opened (May 1, DOMAIN.md §1)
     are listed too, whatever old season they paid: the collector took them this year."""
     first = next((s for s in all_seasons if s.id in recent), None)
-    return datetime(first.starts_on.year, 5, 1) - timedelta(hours=8) if first else None
+    if first is None:
+        return None
+    return datetime(first.starts_on.year, 5, 1, tzinfo=SHANGHAI).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def label(building: str, unit: str, room: str) -> str:
