@@ -11,6 +11,7 @@ Each example starts from a fresh copy of a database in which the phones are alre
 the SQLite file is a few milliseconds; on PostgreSQL the copy is CREATE DATABASE … TEMPLATE).
 """
 import os
+import random
 import shutil
 import uuid
 from collections import Counter
@@ -33,6 +34,13 @@ ALLOWED = {"device_revoked": ["accept", "void", "dismiss"], "void_request": ["ac
            "vacancy_violation": ["rebill", "dismiss", "accept"], "vacancy_claim": ["accept", "dismiss"],
            "area_mismatch": ["rebill", "dismiss", "accept"], "complaint": ["accept", "dismiss"]}
 PAYMENT_FLAG_DECISIONS = ["accept", "void", "dismiss"]
+
+
+def pick(data, seq):
+    """One element of a list whose length depends on earlier steps. Drawing an index from a fixed range
+    keeps hypothesis' choice sequence the same shape on every replay (sampled_from over a list whose
+    length varies makes hypothesis report FlakyStrategyDefinition)."""
+    return seq[data.draw(st.integers(0, 1023)) % len(seq)]
 
 
 class World:
@@ -201,9 +209,9 @@ class ProtocolMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(p.payments for p in self.phones.values()))
     @rule(data=st.data())
     def request_void(self, data):
-        dev = data.draw(st.sampled_from([d for d in DEVICES if self.phones[d].payments]))
+        dev = pick(data, [d for d in DEVICES if self.phones[d].payments])
         phone = self.phones[dev]
-        target = data.draw(st.sampled_from(phone.payments))
+        target = pick(data, phone.payments)
         phone.outbox.append(phone.op("payment_void", target["household_id"],
                                      {"payment_op_id": target["op_id"], "reason": "收错了"}))
 
@@ -287,12 +295,13 @@ class ProtocolMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(p.outbox for p in self.phones.values()))
     @rule(data=st.data(), lost=st.booleans(), skew_s=st.sampled_from([0, 0, 0, 300, 3600, -7200]))
     def push(self, data, lost, skew_s):
-        dev = data.draw(st.sampled_from([d for d in DEVICES if self.phones[d].outbox]))
+        dev = pick(data, [d for d in DEVICES if self.phones[d].outbox])
         phone = self.phones[dev]
-        batch = data.draw(st.permutations(phone.outbox))
-        batch = batch[:data.draw(st.integers(1, len(batch)))]
+        batch = list(phone.outbox)
+        random.Random(data.draw(st.integers(0, 2**16))).shuffle(batch)
+        batch = batch[:1 + data.draw(st.integers(0, 499)) % len(batch)]
         if data.draw(st.booleans()):
-            batch = batch + [data.draw(st.sampled_from(batch))]  # the same op twice in one batch
+            batch = batch + [pick(data, batch)]  # the same op twice in one batch
         results = self._send(phone, batch, skew_s)
         if not lost:  # every status in a push answer is final (PROTOCOL.md, The phone's side)
             done = {r["op_id"] for r in results}
@@ -301,16 +310,16 @@ class ProtocolMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(p.sent_batches for p in self.phones.values()))
     @rule(data=st.data())
     def resend_an_old_batch(self, data):
-        dev = data.draw(st.sampled_from([d for d in DEVICES if self.phones[d].sent_batches]))
+        dev = pick(data, [d for d in DEVICES if self.phones[d].sent_batches])
         phone = self.phones[dev]
-        batch = data.draw(st.sampled_from(phone.sent_batches))
+        batch = pick(data, phone.sent_batches)
         results = self._send(phone, list(reversed(batch)), 0)
         assert {r["status"] for r in results} <= {"duplicate", "rejected"}
 
     @precondition(lambda self: any(o for o in self.first if self.content[o]["type"] == "payment"))
     @rule(data=st.data())
     def reuse_an_op_id_for_other_content(self, data):
-        oid = data.draw(st.sampled_from(sorted(o for o in self.first if self.content[o]["type"] == "payment")))
+        oid = pick(data, [o for o in self.first if self.content[o]["type"] == "payment"])  # in the order sent
         op = self.content[oid]
         changed = dict(op, data=dict(op["data"], amount_fen=op["data"].get("amount_fen", 0) + 1))
         phone = next(p for p in self.phones.values() if any(o["op_id"] == oid for b in p.sent_batches for o in b))
@@ -367,8 +376,8 @@ class ProtocolMachine(RuleBasedStateMachine):
         items = r.get_json()["items"]
         if not items:
             return
-        item = data.draw(st.sampled_from(items))
-        decision = data.draw(st.sampled_from(ALLOWED.get(item["kind"], PAYMENT_FLAG_DECISIONS)))
+        item = pick(data, items)
+        decision = pick(data, ALLOWED.get(item["kind"], PAYMENT_FLAG_DECISIONS))
         r = self.client.post(f"/api/v1/review/{item['id']}/resolve", json={"decision": decision, "reason": "核实"},
                              headers=self.clerk)
         assert r.status_code == 200, r.get_json()
