@@ -1,4 +1,6 @@
 """Recording changes: the change log that pulls read and the audit log (DESIGN.md inv. 4, 7)."""
+from operator import itemgetter
+
 import sqlalchemy as sa
 
 from .extensions import db
@@ -32,6 +34,85 @@ def begin_snapshot():
     return db.session.connection()
 
 
+_INSERTS: dict = {}
+
+
+def _insert_plan(dialect, table, keys: tuple):
+    """How to INSERT rows with these keys: SQL, parameter order, bind processors, defaults; made once."""
+    plan_key = (id(dialect), table.name, keys)
+    plan = _INSERTS.get(plan_key)
+    if plan is None:
+        compiled = table.insert().compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
+        defaults = {}
+        for col in compiled.insert_prefetch:  # Python-side defaults of columns the rows leave out
+            if col.key not in keys:
+                if col.default is None or not (col.default.is_scalar or col.default.is_callable):
+                    raise ValueError(f"{table.name}.{col.key}: no value and no Python default")
+                defaults[col.key] = col.default
+        names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+        procs = []  # (position, processor, memoise): dates repeat within a batch, JSON values are unhashable
+        for i, name in enumerate(names):
+            col = table.c[name]
+            proc = col.type.dialect_impl(dialect).bind_processor(dialect)
+            if proc is not None:
+                procs.append((i, name, proc, isinstance(col.type, (sa.DateTime, sa.Date))))
+        plan = _INSERTS[plan_key] = (str(compiled), names, procs, defaults, compiled.positional)
+    return plan
+
+
+def insert_rows(table, rows: list[dict]):
+    """executemany of INSERTs of plain dicts, each statement compiled once per process.
+
+    The same SQL and the same stored values as `session.execute(table.insert(), rows)` (each column's own
+    bind processor: JSON serialised, dates formatted as SQLAlchemy does; Python-side defaults filled), without
+    SQLAlchemy's per-row parameter handling, which cost as much as SQLite's own work on a 500-op push.
+    Rows are grouped by their keys, in order, as the ORM's bulk insert does: a key left out is a column left
+    out (SQL NULL or its default), not None.
+    """
+    if not rows:
+        return
+    table = getattr(table, "__table__", table)
+    conn = db.session.connection()
+    dialect = conn.dialect
+    start = 0
+    while start < len(rows):
+        keys = tuple(rows[start])
+        end = start + 1
+        while end < len(rows) and tuple(rows[end]) == keys:
+            end += 1
+        sql, names, procs, defaults, positional = _insert_plan(dialect, table, keys)
+        group = rows[start:end]
+        if defaults:
+            group = [dict(r) for r in group]
+            for name, default in defaults.items():
+                for r in group:
+                    r[name] = default.arg if default.is_scalar else default.arg(None)
+        if positional:
+            get = itemgetter(*names)
+            rows_in = [get(r) for r in group] if len(names) > 1 else [(r[names[0]],) for r in group]
+            if procs:
+                columns = list(zip(*rows_in))  # column by column: map() of each processor runs in C
+                for i, _name, proc, memo in procs:
+                    if memo:
+                        done = {v: proc(v) for v in set(columns[i])}
+                        columns[i] = list(map(done.__getitem__, columns[i]))
+                    else:
+                        columns[i] = list(map(proc, columns[i]))
+                rows_in = list(zip(*columns))
+            params = rows_in
+        else:
+            params = [dict(r) for r in group] if procs else group
+            for _i, name, proc, _memo in procs:
+                for p in params:
+                    p[name] = proc(p[name])
+        conn.exec_driver_sql(sql, params)
+        start = end
+
+
+_BUMP_VERSION = sa.update(Household.__table__).where(Household.__table__.c.id == sa.bindparam("h_id")).values(
+    version=Household.__table__.c.version + 1)
+
+
 def touch(household_ids, bump_version=True, now=None):
     """Raise the version of these households and log the change, in the caller's transaction."""
     ids = sorted(set(household_ids))
@@ -39,10 +120,9 @@ def touch(household_ids, bump_version=True, now=None):
         return
     now = now or utcnow()
     if bump_version:
-        for i in range(0, len(ids), 500):
-            db.session.execute(sa.update(Household).where(Household.id.in_(ids[i:i + 500]))
-                               .values(version=Household.version + 1))
-    db.session.execute(sa.insert(ChangeLog), [{"household_id": h, "at": now} for h in ids])
+        # One statement run for each id (executemany), not `id IN (…500 ids…)`: cheaper to build and to run.
+        db.session.connection().execute(_BUMP_VERSION, [{"h_id": h} for h in ids])
+    insert_rows(ChangeLog, [{"household_id": h, "at": now} for h in ids])
 
 
 def audit(action, entity, entity_id, before=None, after=None, reason=None, user_id=None, now=None):
@@ -51,8 +131,7 @@ def audit(action, entity, entity_id, before=None, after=None, reason=None, user_
 
 
 def audit_rows(rows):
-    if rows:
-        db.session.execute(sa.insert(AuditLog), rows)
+    insert_rows(AuditLog, rows)
 
 
 def epoch() -> str:

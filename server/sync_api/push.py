@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sync import merge
 from sync.ops import MAX_SEQ, Op, OpError, parse_op, parse_time, valid_op_id
 
-from ..changes import audit_rows, begin_write, touch
+from ..changes import audit_rows, begin_write, insert_rows, touch
 from ..errors import ApiError, message, wants_english
 from ..extensions import db
 from ..models import (Allocation, Assignment, Bill, Device, DeviceSeq, FieldRecord, Household, Operation, Party,
@@ -269,11 +269,11 @@ class _Batch:
         if self.payments:
             # Core inserts of the tables (not ORM bulk inserts), and the new ids read back by the unique op_id:
             # RETURNING in parameter order makes SQLite insert one row per statement.
-            s.execute(sa.insert(Payment.__table__), self.payments)
+            insert_rows(Payment, self.payments)
             payment_ids = dict(s.execute(sa.select(Payment.op_id, Payment.id).where(
                 Payment.op_id.in_([p["op_id"] for p in self.payments]))).all())
         if self.allocations:
-            s.execute(sa.insert(Allocation.__table__), [{"payment_id": payment_ids[a.pop("op_id")], **a}
+            insert_rows(Allocation, [{"payment_id": payment_ids[a.pop("op_id")], **a}
                                               for a in self.allocations])
         if self.bill_deltas:
             t = Bill.__table__
@@ -281,7 +281,7 @@ class _Batch:
                       [{"b_id": k, "delta": v} for k, v in self.bill_deltas.items()])
         field_ids = {}
         if self.fields:
-            s.execute(sa.insert(FieldRecord.__table__), self.fields)
+            insert_rows(FieldRecord, self.fields)
             field_ids = dict(s.execute(sa.select(FieldRecord.op_id, FieldRecord.id).where(
                 FieldRecord.op_id.in_([f["op_id"] for f in self.fields]))).all())
         for op_id in self.void_requested_in_batch:
@@ -306,7 +306,7 @@ class _Batch:
                 r["payment_id"] = payment_ids.get(pay) or known.get(pay) if pay else None
                 r["field_record_id"] = field_ids.get(fld) if fld else None
                 rows.append(r)
-            s.execute(sa.insert(ReviewItem.__table__), rows)
+            insert_rows(ReviewItem, rows)
         for hid, changes in self.household_updates.items():
             h = self.households[hid]
             if "dunning_stage" in changes:
@@ -326,9 +326,9 @@ class _Batch:
                                 "after": {"op_id": op_id}, "user_id": self.user.id, "at": self.now}
                                for op_id, pid in payment_ids.items())
         if self.operations:
-            s.execute(sa.insert(Operation.__table__), self.operations)
+            insert_rows(Operation, self.operations)
         if self.quarantine:
-            s.execute(sa.insert(Quarantine.__table__), self.quarantine)
+            insert_rows(Quarantine, self.quarantine)
         audit_rows(self.audits)
         touch(self.touched, now=self.now)
 
