@@ -321,10 +321,10 @@ class _Batch:
                                     "before": {"phone": party.phone}, "after": {"phone": changes["phone"]},
                                     "user_id": self.user.id, "at": self.now})
                 party.phone = changes["phone"]
-        if self.payments:
-            self.audits.extend({"action": "payment.recorded", "entity": "payment", "entity_id": str(pid),
-                                "after": {"op_id": op_id}, "user_id": self.user.id, "at": self.now}
-                               for op_id, pid in payment_ids.items())
+        # No audit row per new payment: a new payment is not a change of anything, and its who/what/when is
+        # already kept twice in this transaction: the journal row (collector, device, posted_at, op_id) and the
+        # operation row (the raw payload as sent, the result answered, device, user, received_at). Audit rows
+        # are for changes: the void requests above, dunning and phone below, and every clerk decision.
         if self.operations:
             insert_rows(Operation, self.operations)
         if self.quarantine:
