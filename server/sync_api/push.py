@@ -26,6 +26,25 @@ from ..models import (Allocation, Assignment, Bill, Device, DeviceSeq, FieldReco
                       Payment, Quarantine, ReviewItem, Season, SyncSession, utcnow)
 
 log = logging.getLogger(__name__)
+_SESSION, _DEVICE = SyncSession.__table__, Device.__table__
+_OP, _PAY, _HH, _BILL, _SEASON, _ASSIGN = (m.__table__ for m in (Operation, Payment, Household, Bill, Season, Assignment))
+
+
+def _among_for(dialect: str):
+    """`column IN (values)` with all the values in one bound parameter: an array on PostgreSQL, a JSON array
+    read by json_each on SQLite. SQLAlchemy renders `IN (?, ?, …)` afresh for every batch of 500 values, which
+    took longer than running the query; this way the statement is compiled once and cached."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        def among(column, values):
+            return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+    else:
+        def among(column, values):
+            each = sa.func.json_each(sa.bindparam(None, json.dumps(list(values)), type_=sa.String)) \
+                .table_valued("value")
+            return column.in_(sa.select(each.c.value))
+    return among
 MAX_OPS, MAX_BYTES = 500, 1024 * 1024
 
 
@@ -63,56 +82,64 @@ class _Batch:
     """Everything one push reads before deciding, and everything it will write."""
 
     def __init__(self, user, device, ops: list, parsed: list, ctx_args: dict, session_id: int, now: datetime):
-        self.user, self.device, self.raw_ops, self.parsed, self.now = user, device, ops, parsed, now
+        self.raw_ops, self.parsed, self.now = ops, parsed, now
+        # Plain values, not the ORM objects of the sign-in (expired by begin_write's commit): read once here.
+        self.user_id, self.device_id, revoked = user.id, device.id, device.revoked_at is not None
         self.session_id = session_id
+        conn = db.session.connection()
+        among = _among_for(conn.dialect.name)
         valid = [p for p in parsed if isinstance(p, Op)]
         op_ids = {r.get("op_id") for r in ops if isinstance(r, dict) and valid_op_id(r.get("op_id"))}
-        # Plain rows, not ORM objects: a batch of 500 reads thousands of rows (issue 3, Speed).
-        self.known = {o.op_id: o for o in db.session.execute(
-            sa.select(Operation.op_id, Operation.payload_hash, Operation.result)
-            .where(Operation.op_id.in_(op_ids)))} if op_ids else {}
+        # Plain rows of Core selects, not ORM objects: a batch of 500 reads thousands of rows (issue 3, Speed).
+        self.known = {o.op_id: o for o in conn.execute(
+            sa.select(_OP.c.op_id, _OP.c.payload_hash, _OP.c.result).where(among(_OP.c.op_id, op_ids)))} \
+            if op_ids else {}
         hh_ids = {p.household_id for p in valid}
         void_targets = {p.data["payment_op_id"] for p in valid if p.type == "payment_void"}
-        self.void_targets = {p.op_id: p for p in db.session.execute(
-            sa.select(Payment.id, Payment.op_id, Payment.household_id, Payment.state)
-            .where(Payment.op_id.in_(void_targets)))} if void_targets else {}
-        self.households = {h.id: h for h in db.session.execute(
-            sa.select(Household.id, Household.status, Household.area_m2, Household.dunning_stage,
-                      Household.building_id, Household.owner_id).where(Household.id.in_(hh_ids)))} if hh_ids else {}
-        season_rows = list(db.session.scalars(sa.select(Season).order_by(Season.starts_on)))
+        self.void_targets = {p.op_id: p for p in conn.execute(
+            sa.select(_PAY.c.id, _PAY.c.op_id, _PAY.c.household_id, _PAY.c.state)
+            .where(among(_PAY.c.op_id, void_targets)))} if void_targets else {}
+        h = _HH.c
+        self.households = {r.id: r for r in conn.execute(
+            sa.select(h.id, h.status, h.area_m2, h.dunning_stage, h.building_id, h.owner_id)
+            .where(among(h.id, hh_ids)))} if hh_ids else {}
+        season_rows = conn.execute(sa.select(_SEASON.c.id, _SEASON.c.open).order_by(_SEASON.c.starts_on)).all()
         self.season_order = {s.id: i for i, s in enumerate(season_rows)}
         self.bill_ids = {}
         bills = defaultdict(list)
-        for b in db.session.execute(sa.select(Bill.id, Bill.household_id, Bill.season_id, Bill.due_fen, Bill.paid_fen)
-                                    .where(Bill.household_id.in_(self.households))):
-            bills[b.household_id].append(b)
-            self.bill_ids[(b.household_id, b.season_id)] = b.id
+        if self.households:
+            for b in conn.execute(sa.select(_BILL.c.id, _BILL.c.household_id, _BILL.c.season_id, _BILL.c.due_fen,
+                                            _BILL.c.paid_fen).where(among(_BILL.c.household_id, self.households))):
+                bills[b.household_id].append(b)
+                self.bill_ids[(b.household_id, b.season_id)] = b.id
         times = [merge.corrected_time(p, ctx_args["probe"])[0] for p in valid] or [now]
         seen = defaultdict(list)
         if self.households:
-            for p in db.session.execute(sa.select(Payment.household_id, Payment.op_id, Payment.amount_fen,
-                                                  Payment.collected_at, Payment.state).where(
-                    Payment.household_id.in_(self.households), Payment.kind == "payment",
-                    Payment.collected_at.between(min(times) - merge.DUPLICATE_WINDOW,
-                                                 max(times) + merge.DUPLICATE_WINDOW))):
+            pc = _PAY.c
+            for p in conn.execute(sa.select(pc.household_id, pc.op_id, pc.amount_fen, pc.collected_at, pc.state).where(
+                    among(pc.household_id, self.households), pc.kind == "payment",
+                    pc.collected_at.between(min(times) - merge.DUPLICATE_WINDOW,
+                                            max(times) + merge.DUPLICATE_WINDOW))):
                 seen[p.household_id].append(merge.PaymentSeen(p.op_id, p.amount_fen, p.collected_at, p.state))
         spans = defaultdict(list)
         buildings = {h.building_id for h in self.households.values()}
         if buildings:
-            for a in db.session.execute(sa.select(Assignment.building_id, Assignment.valid_from, Assignment.valid_to)
-                                        .where(Assignment.user_id == user.id, Assignment.building_id.in_(buildings))):
+            ac = _ASSIGN.c
+            for a in conn.execute(sa.select(ac.building_id, ac.valid_from, ac.valid_to)
+                                  .where(ac.user_id == self.user_id, ac.building_id.in_(buildings))):
                 spans[a.building_id].append((a.valid_from, a.valid_to))
         self.states = {}
+        order = self.season_order
         for h in self.households.values():
-            ordered = sorted(bills[h.id], key=lambda b: self.season_order.get(b.season_id, 0))
+            ordered = sorted(bills[h.id], key=lambda b: order.get(b.season_id, 0))
             self.states[h.id] = merge.HouseholdState(
                 id=h.id, status=h.status, area_m2=h.area_m2, dunning_stage=h.dunning_stage,
                 bills=[merge.BillState(b.season_id, b.due_fen, b.paid_fen) for b in ordered],
                 payments=seen[h.id], assignments=spans[h.building_id])
         receipts = {p.data["receipt_no"] for p in valid if p.type == "payment"}
-        used = dict(db.session.execute(sa.select(Payment.receipt_no, Payment.op_id)
-                                       .where(Payment.receipt_no.in_(receipts))).all()) if receipts else {}
-        self.ctx = merge.Context(now=now, skew=ctx_args["skew"], device_revoked=device.revoked_at is not None,
+        used = dict(conn.execute(sa.select(_PAY.c.receipt_no, _PAY.c.op_id)
+                                 .where(among(_PAY.c.receipt_no, receipts))).all()) if receipts else {}
+        self.ctx = merge.Context(now=now, skew=ctx_args["skew"], device_revoked=revoked,
                                  seasons_open={s.id: s.open for s in season_rows}, used_receipts=used)
         # what will be written
         self.operations, self.quarantine, self.payments, self.allocations = [], [], [], []
@@ -183,7 +210,7 @@ class _Batch:
         return dict(first, status="duplicate")
 
     def _operation_row(self, raw, parsed, result, status, at_corrected=None):
-        return {"op_id": raw["op_id"], "device_id": self.device.id, "user_id": self.user.id,
+        return {"op_id": raw["op_id"], "device_id": self.device_id, "user_id": self.user_id,
                 "seq": raw.get("seq") if isinstance(raw.get("seq"), int) and not isinstance(raw.get("seq"), bool)
                 and 0 < raw.get("seq") < MAX_SEQ else None, "type": str(raw.get("type"))[:20], "household_id": parsed.household_id if parsed else
                 (raw.get("household_id") if isinstance(raw.get("household_id"), str) else None),
@@ -209,14 +236,14 @@ class _Batch:
     def _quarantine(self, raw, result):
         text = json.dumps(raw, ensure_ascii=False, default=str)
         op_id = raw.get("op_id") if isinstance(raw, dict) else None
-        self.quarantine.append({"op_id": str(op_id)[:80] if op_id is not None else None, "device_id": self.device.id,
-                                "user_id": self.user.id, "raw": text, "error_code": result["error"]["code"],
+        self.quarantine.append({"op_id": str(op_id)[:80] if op_id is not None else None, "device_id": self.device_id,
+                                "user_id": self.user_id, "raw": text, "error_code": result["error"]["code"],
                                 "received_at": self.now})
         return result
 
     def _write_effects(self, op: Op, d: merge.Decision):
         self.touched.add(op.household_id)
-        base_review = {"household_id": op.household_id, "op_id": op.op_id, "collector_id": self.user.id,
+        base_review = {"household_id": op.household_id, "op_id": op.op_id, "collector_id": self.user_id,
                        "state": "open", "created_at": self.now}
         if op.type == "payment":
             self.payments.append({
@@ -225,8 +252,8 @@ class _Batch:
                 "paper_receipt_no": op.data.get("paper_receipt_no"), "payer": op.data.get("payer"),
                 "note": op.data.get("note"), "named_season_id": op.data.get("season"), "season_id": d.season_id,
                 "collected_at": d.collected_at, "at_raw": op.at_raw, "posted_at": self.now,
-                "posted_on": merge.posting_date(self.now), "collector_id": self.user.id,
-                "device_id": self.device.id, "state": d.status if d.status == "held" else "recorded",
+                "posted_on": merge.posting_date(self.now), "collector_id": self.user_id,
+                "device_id": self.device_id, "state": d.status if d.status == "held" else "recorded",
                 "flags": d.flags})
             self.batch_payments[op.op_id] = self.payments[-1]
             rule = "designated" if op.data.get("season") else "oldest_first"
@@ -254,8 +281,8 @@ class _Batch:
                                          payment_op_id=op.data["payment_op_id"]))
             return
         self.fields.append({"op_id": op.op_id, "household_id": op.household_id, "kind": op.type,
-                            "season_id": op.data.get("season"), "collector_id": self.user.id,
-                            "device_id": self.device.id, "at": d.collected_at, "data": op.data,
+                            "season_id": op.data.get("season"), "collector_id": self.user_id,
+                            "device_id": self.device_id, "at": d.collected_at, "data": op.data,
                             "state": "held" if d.status == "held" else "recorded", "created_at": self.now})
         for kind, details in d.review:
             self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details, field_op_id=op.op_id))
@@ -270,8 +297,9 @@ class _Batch:
             # Core inserts of the tables (not ORM bulk inserts), and the new ids read back by the unique op_id:
             # RETURNING in parameter order makes SQLite insert one row per statement.
             insert_rows(Payment, self.payments)
-            payment_ids = dict(s.execute(sa.select(Payment.op_id, Payment.id).where(
-                Payment.op_id.in_([p["op_id"] for p in self.payments]))).all())
+            among = _among_for(s.connection().dialect.name)
+            payment_ids = dict(s.connection().execute(sa.select(_PAY.c.op_id, _PAY.c.id).where(
+                among(_PAY.c.op_id, [p["op_id"] for p in self.payments]))).all())
         if self.allocations:
             insert_rows(Allocation, [{"payment_id": payment_ids[a.pop("op_id")], **a}
                                               for a in self.allocations])
@@ -287,11 +315,11 @@ class _Batch:
         for op_id in self.void_requested_in_batch:
             self.audits.append({"action": "payment.void_requested", "entity": "payment",
                                 "entity_id": str(payment_ids[op_id]), "before": {"state": "recorded"},
-                                "after": {"state": "void_requested"}, "user_id": self.user.id, "at": self.now})
+                                "after": {"state": "void_requested"}, "user_id": self.user_id, "at": self.now})
         for pid, state in self.payment_states.items():
             s.execute(sa.update(Payment).where(Payment.id == pid, Payment.state == "recorded").values(state=state))
             self.audits.append({"action": "payment.void_requested", "entity": "payment", "entity_id": str(pid),
-                                "before": {"state": "recorded"}, "after": {"state": state}, "user_id": self.user.id,
+                                "before": {"state": "recorded"}, "after": {"state": state}, "user_id": self.user_id,
                                 "at": self.now})
         if self.reviews:
             known = {}
@@ -312,14 +340,14 @@ class _Batch:
             if "dunning_stage" in changes:
                 self.audits.append({"action": "household.dunning_stage", "entity": "household", "entity_id": hid,
                                     "before": {"dunning_stage": h.dunning_stage},
-                                    "after": {"dunning_stage": changes["dunning_stage"]}, "user_id": self.user.id,
+                                    "after": {"dunning_stage": changes["dunning_stage"]}, "user_id": self.user_id,
                                     "at": self.now})
                 s.execute(sa.update(Household).where(Household.id == hid).values(dunning_stage=changes["dunning_stage"]))
             if "phone" in changes:
                 party = s.get(Party, h.owner_id)
                 self.audits.append({"action": "party.phone", "entity": "party", "entity_id": str(party.id),
                                     "before": {"phone": party.phone}, "after": {"phone": changes["phone"]},
-                                    "user_id": self.user.id, "at": self.now})
+                                    "user_id": self.user_id, "at": self.now})
                 party.phone = changes["phone"]
         # No audit row per new payment: a new payment is not a change of anything, and its who/what/when is
         # already kept twice in this transaction: the journal row (collector, device, posted_at, op_id) and the
@@ -338,27 +366,28 @@ def _hash(raw) -> str:
     return payload_hash(raw if isinstance(raw, dict) else {})
 
 
-def _record_seqs(device: Device, seqs: list[int]):
-    """Remember delivered seqs; advance device_last_seq over the contiguous run (gaps stay visible)."""
+def _record_seqs(device_id: str, contiguous: int | None, seq_max: int | None, seqs: list[int]) -> dict:
+    """Remember delivered seqs; advance device_last_seq over the contiguous run (gaps stay visible).
+
+    Returns the device's new seq_contiguous and seq_max (unchanged when no seq was valid)."""
     seqs = sorted({s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 < s < MAX_SEQ})
     if not seqs:
-        return
+        return {}
     conn = db.session.connection()
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(DeviceSeq).on_conflict_do_nothing(),
-                       [{"device_id": device.id, "seq": s} for s in seqs])
-    contiguous = device.seq_contiguous or 0
-    later = db.session.scalars(sa.select(DeviceSeq.seq).where(DeviceSeq.device_id == device.id,
-                                                              DeviceSeq.seq > contiguous).order_by(DeviceSeq.seq))
+    conn.execute(insert(DeviceSeq.__table__).on_conflict_do_nothing(), [{"device_id": device_id, "seq": s} for s in seqs])
+    contiguous = contiguous or 0
+    t = DeviceSeq.__table__
+    later = conn.execute(sa.select(t.c.seq).where(t.c.device_id == device_id, t.c.seq > contiguous)
+                         .order_by(t.c.seq)).scalars()
     for s in later:
         if s != contiguous + 1:
             break
         contiguous = s
-    device.seq_contiguous = contiguous
-    device.seq_max = max(device.seq_max or 0, seqs[-1])
+    return {"seq_contiguous": contiguous, "seq_max": max(seq_max or 0, seqs[-1])}
 
 
 def push(user, device, body: dict, client_time: str | None, raw_size: int) -> dict:
@@ -409,28 +438,31 @@ def _apply(user, device, body, ops, parsed, client_dt, raw_size, started) -> dic
         skew = merge.skew_of(client_dt, now)
         probe = merge.Context(now=now, skew=skew, device_revoked=False, seasons_open={}, used_receipts={})
         try:
-            begin_write()
-            session = SyncSession(kind="push", device_id=device.id, user_id=user.id,
-                                  app_version=str(body.get("app_version"))[:40] if body.get("app_version") else None,
-                                  outbox_depth=body.get("outbox_depth") if isinstance(body.get("outbox_depth"), int)
-                                  and not isinstance(body.get("outbox_depth"), bool)
-                                  and 0 <= body.get("outbox_depth") < 2**31 else None,
-                                  bytes_in=raw_size, skew_seconds=int(skew.total_seconds()), started_at=now)
-            db.session.add(session)
-            db.session.flush()
-            batch = _Batch(user, device, ops, parsed, {"skew": skew, "probe": probe}, session.id, now)
+            conn = begin_write()
+            # Core statements for the session row and the device, not ORM objects: a push is plain rows.
+            app_version = str(body.get("app_version"))[:40] if body.get("app_version") else None
+            outbox = body.get("outbox_depth")
+            session_id = conn.execute(sa.insert(_SESSION).values(
+                kind="push", device_id=device.id, user_id=user.id, app_version=app_version,
+                outbox_depth=outbox if isinstance(outbox, int) and not isinstance(outbox, bool)
+                and 0 <= outbox < 2**31 else None, counts={}, bytes_in=raw_size, ms=0,
+                skew_seconds=int(skew.total_seconds()), started_at=now)).inserted_primary_key[0]
+            batch = _Batch(user, device, ops, parsed, {"skew": skew, "probe": probe}, session_id, now)
             results = batch.run()
             batch.write()
-            dev = db.session.get(Device, device.id)
-            _record_seqs(dev, [r.get("seq") for r in ops if isinstance(r, dict)])
-            dev.last_seen_at = now
-            if session.app_version:
-                dev.app_version = session.app_version
+            dev = conn.execute(sa.select(_DEVICE.c.seq_contiguous, _DEVICE.c.seq_max)
+                               .where(_DEVICE.c.id == device.id)).one()
+            changes = _record_seqs(device.id, dev.seq_contiguous, dev.seq_max,
+                                   [r.get("seq") for r in ops if isinstance(r, dict)])
+            changes["last_seen_at"] = now
+            if app_version:
+                changes["app_version"] = app_version
+            conn.execute(sa.update(_DEVICE).where(_DEVICE.c.id == device.id).values(**changes))
             counts = defaultdict(int)
             for r in results:
                 counts[r["status"]] += 1
-            session.counts = dict(counts)
-            session.ms = int((time.monotonic() - started) * 1000)
+            conn.execute(sa.update(_SESSION).where(_SESSION.c.id == session_id).values(
+                counts=dict(counts), ms=int((time.monotonic() - started) * 1000)))
             db.session.commit()
             return {"server_time": now.isoformat(timespec="seconds") + "Z", "results": results}
         except IntegrityError:
