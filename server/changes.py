@@ -34,30 +34,69 @@ def begin_snapshot():
     return db.session.connection()
 
 
-_INSERTS: dict = {}
+_PLANS: dict = {}
 
 
-def _insert_plan(dialect, table, keys: tuple):
-    """How to INSERT rows with these keys: SQL, parameter order, bind processors, defaults; made once."""
-    plan_key = (id(dialect), table.name, keys)
-    plan = _INSERTS.get(plan_key)
+def _plan(dialect, key, statement, keys: tuple):
+    """How to run `statement` for rows with these keys: SQL, parameter order, fixed values, processors."""
+    plan = _PLANS.get((id(dialect), key, keys))
     if plan is None:
-        compiled = table.insert().compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
-        defaults = {}
-        for col in compiled.insert_prefetch:  # Python-side defaults of columns the rows leave out
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
+        fixed = {}  # values the rows do not carry: Python-side column defaults, literals of the statement
+        for col in getattr(compiled, "insert_prefetch", ()):
             if col.key not in keys:
                 if col.default is None or not (col.default.is_scalar or col.default.is_callable):
-                    raise ValueError(f"{table.name}.{col.key}: no value and no Python default")
-                defaults[col.key] = col.default
+                    raise ValueError(f"{col}: no value and no Python default")
+                fixed[col.key] = col.default
         names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
-        procs = []  # (position, processor, memoise): dates repeat within a batch, JSON values are unhashable
+        procs = []  # (position, name, processor, memoise): dates repeat within a batch, JSON is unhashable
         for i, name in enumerate(names):
-            col = table.c[name]
-            proc = col.type.dialect_impl(dialect).bind_processor(dialect)
+            bind = compiled.binds[name]
+            if name not in keys and name not in fixed:
+                fixed[name] = bind.effective_value
+            proc = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if proc is not None:
-                procs.append((i, name, proc, isinstance(col.type, (sa.DateTime, sa.Date))))
-        plan = _INSERTS[plan_key] = (str(compiled), names, procs, defaults, compiled.positional)
+                procs.append((i, name, proc, isinstance(bind.type, (sa.DateTime, sa.Date))))
+        plan = _PLANS[(id(dialect), key, keys)] = (str(compiled), names, procs, fixed, compiled.positional)
     return plan
+
+
+def _run(conn, plan, rows: list[dict]):
+    sql, names, procs, fixed, positional = plan
+    if fixed:
+        rows = [dict(r) for r in rows]
+        for name, value in fixed.items():
+            if isinstance(value, sa.schema.ColumnDefault):
+                for r in rows:
+                    r[name] = value.arg if value.is_scalar else value.arg(None)
+            else:
+                for r in rows:
+                    r[name] = value
+    if positional:
+        get = itemgetter(*names)
+        params = [get(r) for r in rows] if len(names) > 1 else [(r[names[0]],) for r in rows]
+        if procs:
+            columns = list(zip(*params))  # column by column: map() of each processor runs in C
+            for i, _name, proc, memo in procs:
+                if memo:
+                    done = {v: proc(v) for v in set(columns[i])}
+                    columns[i] = list(map(done.__getitem__, columns[i]))
+                else:
+                    columns[i] = list(map(proc, columns[i]))
+            params = list(zip(*columns))
+    else:
+        params = [dict(r) for r in rows] if procs and not fixed else rows
+        for _i, name, proc, _memo in procs:
+            for p in params:
+                p[name] = proc(p[name])
+    conn.exec_driver_sql(sql, params)
+
+
+def execute_rows(statement, rows: list[dict]):
+    """executemany of a fixed statement (a module-level constant) over plain dicts, compiled once."""
+    if rows:
+        conn = db.session.connection()
+        _run(conn, _plan(conn.dialect, id(statement), statement, tuple(rows[0])), rows)
 
 
 def insert_rows(table, rows: list[dict]):
@@ -73,39 +112,13 @@ def insert_rows(table, rows: list[dict]):
         return
     table = getattr(table, "__table__", table)
     conn = db.session.connection()
-    dialect = conn.dialect
     start = 0
     while start < len(rows):
         keys = tuple(rows[start])
         end = start + 1
         while end < len(rows) and tuple(rows[end]) == keys:
             end += 1
-        sql, names, procs, defaults, positional = _insert_plan(dialect, table, keys)
-        group = rows[start:end]
-        if defaults:
-            group = [dict(r) for r in group]
-            for name, default in defaults.items():
-                for r in group:
-                    r[name] = default.arg if default.is_scalar else default.arg(None)
-        if positional:
-            get = itemgetter(*names)
-            rows_in = [get(r) for r in group] if len(names) > 1 else [(r[names[0]],) for r in group]
-            if procs:
-                columns = list(zip(*rows_in))  # column by column: map() of each processor runs in C
-                for i, _name, proc, memo in procs:
-                    if memo:
-                        done = {v: proc(v) for v in set(columns[i])}
-                        columns[i] = list(map(done.__getitem__, columns[i]))
-                    else:
-                        columns[i] = list(map(proc, columns[i]))
-                rows_in = list(zip(*columns))
-            params = rows_in
-        else:
-            params = [dict(r) for r in group] if procs else group
-            for _i, name, proc, _memo in procs:
-                for p in params:
-                    p[name] = proc(p[name])
-        conn.exec_driver_sql(sql, params)
+        _run(conn, _plan(conn.dialect, table.name, table.insert(), keys), rows[start:end])
         start = end
 
 
@@ -121,7 +134,7 @@ def touch(household_ids, bump_version=True, now=None):
     now = now or utcnow()
     if bump_version:
         # One statement run for each id (executemany), not `id IN (…500 ids…)`: cheaper to build and to run.
-        db.session.connection().execute(_BUMP_VERSION, [{"h_id": h} for h in ids])
+        execute_rows(_BUMP_VERSION, [{"h_id": h} for h in ids])
     insert_rows(ChangeLog, [{"household_id": h, "at": now} for h in ids])
 
 

@@ -40,11 +40,15 @@ class Op:
     payload_hash: str
 
 
+# json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":")), with the encoder built once
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
 def payload_hash(raw: dict) -> str:
     """Hash of what makes an operation what it is; the same op_id with another hash is `op_id_reused`."""
-    canon = {k: raw.get(k) for k in ("type", "household_id", "at", "data")}
-    text = json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    canon = {"type": raw.get("type"), "household_id": raw.get("household_id"), "at": raw.get("at"),
+             "data": raw.get("data")}
+    return hashlib.sha256(_CANONICAL(canon).encode()).hexdigest()
 
 
 def valid_op_id(value) -> bool:

@@ -14,12 +14,13 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sync import merge
 from sync.ops import MAX_SEQ, Op, OpError, parse_op, parse_time, valid_op_id
 
-from ..changes import audit_rows, begin_write, insert_rows, touch
+from ..changes import audit_rows, begin_write, execute_rows, insert_rows, touch
 from ..errors import ApiError, message, wants_english
 from ..extensions import db
 from ..models import (Allocation, Assignment, Bill, Device, DeviceSeq, FieldRecord, Household, Operation, Party,
@@ -28,6 +29,18 @@ from ..models import (Allocation, Assignment, Bill, Device, DeviceSeq, FieldReco
 log = logging.getLogger(__name__)
 _SESSION, _DEVICE = SyncSession.__table__, Device.__table__
 _OP, _PAY, _HH, _BILL, _SEASON, _ASSIGN = (m.__table__ for m in (Operation, Payment, Household, Bill, Season, Assignment))
+
+
+_BILL_PAID = sa.update(_BILL).where(_BILL.c.id == sa.bindparam("b_id")).values(
+    paid_fen=_BILL.c.paid_fen + sa.bindparam("delta"))
+_SESSION_INSERT = sa.insert(_SESSION)
+_SESSION_DONE = sa.update(_SESSION).where(_SESSION.c.id == sa.bindparam("s_id"))
+_DEVICE_UPDATE = sa.update(_DEVICE).where(_DEVICE.c.id == sa.bindparam("d_id"))
+_SEQ = DeviceSeq.__table__
+_SEQ_INSERT = {"postgresql": postgresql.insert(_SEQ).on_conflict_do_nothing(),
+               "sqlite": sqlite.insert(_SEQ).on_conflict_do_nothing()}
+_SEQ_LATER = sa.select(_SEQ.c.seq).where(_SEQ.c.device_id == sa.bindparam("d_id"), _SEQ.c.seq > sa.bindparam("after")) \
+    .order_by(_SEQ.c.seq)
 
 
 def _among_for(dialect: str):
@@ -89,7 +102,9 @@ class _Batch:
         conn = db.session.connection()
         among = _among_for(conn.dialect.name)
         valid = [p for p in parsed if isinstance(p, Op)]
-        op_ids = {r.get("op_id") for r in ops if isinstance(r, dict) and valid_op_id(r.get("op_id"))}
+        op_ids = {p.op_id for p in valid}  # parse_op checked these; only the rejected ones are checked again
+        op_ids.update(r.get("op_id") for r, p in zip(ops, parsed)
+                      if not isinstance(p, Op) and isinstance(r, dict) and valid_op_id(r.get("op_id")))
         # Plain rows of Core selects, not ORM objects: a batch of 500 reads thousands of rows (issue 3, Speed).
         self.known = {o.op_id: o for o in conn.execute(
             sa.select(_OP.c.op_id, _OP.c.payload_hash, _OP.c.result).where(among(_OP.c.op_id, op_ids)))} \
@@ -304,9 +319,7 @@ class _Batch:
             insert_rows(Allocation, [{"payment_id": payment_ids[a.pop("op_id")], **a}
                                               for a in self.allocations])
         if self.bill_deltas:
-            t = Bill.__table__
-            s.execute(sa.update(t).where(t.c.id == sa.bindparam("b_id")).values(paid_fen=t.c.paid_fen + sa.bindparam("delta")),
-                      [{"b_id": k, "delta": v} for k, v in self.bill_deltas.items()])
+            execute_rows(_BILL_PAID, [{"b_id": k, "delta": v} for k, v in self.bill_deltas.items()])
         field_ids = {}
         if self.fields:
             insert_rows(FieldRecord, self.fields)
@@ -369,21 +382,20 @@ def _hash(raw) -> str:
 def _record_seqs(device_id: str, contiguous: int | None, seq_max: int | None, seqs: list[int]) -> dict:
     """Remember delivered seqs; advance device_last_seq over the contiguous run (gaps stay visible).
 
-    Returns the device's new seq_contiguous and seq_max (unchanged when no seq was valid)."""
+    Returns the device's new seq_contiguous and seq_max (nothing when no seq was valid)."""
     seqs = sorted({s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 < s < MAX_SEQ})
     if not seqs:
         return {}
     conn = db.session.connection()
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(DeviceSeq.__table__).on_conflict_do_nothing(), [{"device_id": device_id, "seq": s} for s in seqs])
+    execute_rows(_SEQ_INSERT[conn.dialect.name], [{"device_id": device_id, "seq": s} for s in seqs])
     contiguous = contiguous or 0
-    t = DeviceSeq.__table__
-    later = conn.execute(sa.select(t.c.seq).where(t.c.device_id == device_id, t.c.seq > contiguous)
-                         .order_by(t.c.seq)).scalars()
-    for s in later:
+    # This batch's own seqs are stored now: walk them first, then whatever the table holds beyond them
+    # (seqs delivered earlier after a gap). Same run as walking the table alone, without reading the batch back.
+    for s in seqs:
+        if s > contiguous + 1:
+            break
+        contiguous = max(contiguous, s)
+    for s in conn.execute(_SEQ_LATER, {"d_id": device_id, "after": contiguous}).scalars():
         if s != contiguous + 1:
             break
         contiguous = s
@@ -442,7 +454,7 @@ def _apply(user, device, body, ops, parsed, client_dt, raw_size, started) -> dic
             # Core statements for the session row and the device, not ORM objects: a push is plain rows.
             app_version = str(body.get("app_version"))[:40] if body.get("app_version") else None
             outbox = body.get("outbox_depth")
-            session_id = conn.execute(sa.insert(_SESSION).values(
+            session_id = conn.execute(_SESSION_INSERT, dict(
                 kind="push", device_id=device.id, user_id=user.id, app_version=app_version,
                 outbox_depth=outbox if isinstance(outbox, int) and not isinstance(outbox, bool)
                 and 0 <= outbox < 2**31 else None, counts={}, bytes_in=raw_size, ms=0,
@@ -457,12 +469,12 @@ def _apply(user, device, body, ops, parsed, client_dt, raw_size, started) -> dic
             changes["last_seen_at"] = now
             if app_version:
                 changes["app_version"] = app_version
-            conn.execute(sa.update(_DEVICE).where(_DEVICE.c.id == device.id).values(**changes))
+            conn.execute(_DEVICE_UPDATE, dict(changes, d_id=device.id))
             counts = defaultdict(int)
             for r in results:
                 counts[r["status"]] += 1
-            conn.execute(sa.update(_SESSION).where(_SESSION.c.id == session_id).values(
-                counts=dict(counts), ms=int((time.monotonic() - started) * 1000)))
+            conn.execute(_SESSION_DONE, {"s_id": session_id, "counts": dict(counts),
+                                         "ms": int((time.monotonic() - started) * 1000)})
             db.session.commit()
             return {"server_time": now.isoformat(timespec="seconds") + "Z", "results": results}
         except IntegrityError:

