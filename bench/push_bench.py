@@ -143,6 +143,7 @@ def bench_raw_sqlite(ops, batch):
     con = sqlite3.connect(os.path.join(folder, "raw.db"), isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")  # as the server's connections (server/extensions.py)
+    con.execute("PRAGMA wal_autocheckpoint=10000")  # idem
     from sqlalchemy.dialects import sqlite
     for ddl in _table_ddl(sqlite.dialect()):
         con.execute(ddl)
