@@ -64,6 +64,8 @@ def _item(item: ReviewItem, collector, household, building, payment) -> dict:
 
 
 def resolve(item_id: int, decision: str, reason: str, clerk: User) -> dict:
+    if not 0 < item_id < 2**63:  # beyond any id the database can hold
+        raise ApiError("not_found")
     begin_write()
     item = db.session.get(ReviewItem, item_id, with_for_update=True)
     if item is None:

@@ -384,3 +384,9 @@ def test_a_review_page_far_beyond_the_end_is_refused_not_a_crash(clerk, client):
     assert_error(client.get("/api/v1/review", query_string={"page": 10**20}, headers=clerk.headers),
                  400, "bad_request")
     assert client.get("/api/v1/review", query_string={"page": 999}, headers=clerk.headers).get_json()["items"] == []
+
+
+def test_resolving_a_review_item_beyond_any_possible_id_is_404_not_500(client, clerk):
+    r = client.post("/api/v1/review/9223372036854775808/resolve", json={"decision": "accept", "reason": "x"},
+                    headers=clerk.headers)
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
