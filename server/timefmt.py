@@ -1,5 +1,5 @@
 """Times at the edge: stored as naive UTC, sent as ISO 8601 UTC, shown in Asia/Shanghai."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from sync.ops import SHANGHAI  # noqa: F401  (one definition of the business time zone)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from .duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW, CapturedPayment, duplicate_suspects
+from .duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW, CapturedPayment, duplicate_suspects  # noqa: F401  (batch.py reads the window)
 from .money import OpenBill, allocate
 from .ops import SHANGHAI, Op
 

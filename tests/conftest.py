@@ -3,10 +3,8 @@ names one), built from a migrated and demo-seeded template, plus a `phone` that 
 import itertools
 import os
 import shutil
-import tempfile
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa

@@ -3,7 +3,6 @@ outside checks start it (fresh SQLite database, `db upgrade`, `demo-seed`, `/hea
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

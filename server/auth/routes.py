@@ -1,5 +1,5 @@
 """POST /api/v1/auth/login."""
-from flask import Blueprint, request
+from flask import Blueprint
 
 from ..schemas_util import load_json
 from . import service

@@ -1,5 +1,5 @@
 """Users (collectors, clerks, admins), their enrolled devices, sign-in attempts and assignments."""
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column

@@ -1,8 +1,5 @@
 """The phone's endpoints: pull, push, photo upload, and the clerks' import of an exported outbox."""
-import hashlib
-
-import sqlalchemy as sa
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, g, request
 
 from ..auth.service import authenticate
 from ..errors import ApiError

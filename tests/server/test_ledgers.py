@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
-import pytest
 import sqlalchemy as sa
 
 from server.extensions import db

@@ -17,7 +17,6 @@ import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st

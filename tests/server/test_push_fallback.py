@@ -7,21 +7,21 @@ from sqlalchemy.exc import DataError
 
 from server.extensions import db
 from server.models import Payment, Quarantine
-from server.sync_api import push as push_module
+from server.sync_api import batch as batch_module
 from tests.invariants import check_invariants
 
 
 def test_a_batch_whose_write_fails_is_applied_one_by_one_and_the_bad_operation_is_quarantined(phone, monkeypatch):
     phone.pull_all()
     hid = next(iter(phone.households))
-    write = push_module._Batch.write
+    write = batch_module.Batch.write
 
     def poisoned(self):
         if any(isinstance(r, dict) and r.get("data", {}).get("note") == "poison" for r in self.raw_ops):
             raise DataError("INSERT …", {}, Exception("value does not fit"))
         return write(self)
 
-    monkeypatch.setattr(push_module._Batch, "write", poisoned)
+    monkeypatch.setattr(batch_module.Batch, "write", poisoned)
     ops = [phone.payment(hid, 100), phone.payment(hid, 200, note="poison"), phone.payment(hid, 300)]
     status, body = phone.push(ops)
     assert status == 200

@@ -1,0 +1,362 @@
+"""One push batch: load what it needs in a few queries, let the pure core decide each operation in
+order, then write everything with compiled-once executemany statements (issue 3: design for batches).
+Used by push.py, which owns the transaction, the retries and the fallback one operation at a time.
+"""
+import json
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from sync import merge
+from sync.ops import MAX_SEQ, Op, OpError, valid_op_id
+
+from ..changes import audit_rows, execute_rows, insert_rows, touch
+from ..errors import message, wants_english
+from ..extensions import db
+from ..models import (Allocation, Assignment, Bill, FieldRecord, Household, Operation, Party, Payment, Quarantine,
+                      ReviewItem, Season)
+
+log = logging.getLogger(__name__)
+_OP, _PAY, _HH, _BILL, _SEASON, _ASSIGN = (m.__table__ for m in (Operation, Payment, Household, Bill, Season, Assignment))
+
+
+_BILL_PAID = sa.update(_BILL).where(_BILL.c.id == sa.bindparam("b_id")).values(
+    paid_fen=_BILL.c.paid_fen + sa.bindparam("delta"))
+
+
+def _among_for(dialect: str):
+    """`column IN (values)` with all the values in one bound parameter: an array on PostgreSQL, a JSON array
+    read by json_each on SQLite. SQLAlchemy renders `IN (?, ?, …)` afresh for every batch of 500 values, which
+    took longer than running the query; this way the statement is compiled once and cached."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        def among(column, values):
+            return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+    else:
+        def among(column, values):
+            each = sa.func.json_each(sa.bindparam(None, json.dumps(list(values)), type_=sa.String)) \
+                .table_valued("value")
+            return column.in_(sa.select(each.c.value))
+    return among
+MAX_OPS, MAX_BYTES = 500, 1024 * 1024
+
+
+# Why one operation was rejected (results[i].error): codes of the pure core, not HTTP errors, so they are
+# not in the catalogue of server/errors.py. (zh-CN, en)
+OP_ERRORS = {
+    "malformed_operation": ("操作不是 JSON 对象", "The operation is not a JSON object"),
+    "unknown_type": ("未知的操作类型", "Unknown operation type"),
+    "missing_field": ("缺少必填字段", "A required field is missing"),
+    "invalid_field": ("字段格式不正确", "A field is malformed"),
+    "amount_out_of_range": ("金额须在 0.01 元至 100 万元之间", "The amount must be from 1 fen to 1,000,000 yuan"),
+    "unknown_household": ("找不到该住户", "Unknown household"),
+    "unknown_season": ("找不到该采暖季", "Unknown season"),
+    "unknown_payment": ("找不到要作废的收款", "The payment to void is unknown"),
+    "op_id_reused": ("该操作编号已用于另一操作", "This op_id was already used for another operation"),
+}
+
+
+def _error(code: str, details: dict) -> dict:
+    if code in OP_ERRORS:
+        zh, en = OP_ERRORS[code]
+        return {"code": code, "message": en if wants_english() else zh, "details": details}
+    return {"code": code, "message": message(code), "details": details}
+
+
+def _rejected(raw, code: str, details: dict) -> dict:
+    op_id = raw.get("op_id") if isinstance(raw, dict) else None
+    seq = raw.get("seq") if isinstance(raw, dict) else None
+    return {"op_id": op_id if isinstance(op_id, str) else None, "seq": seq if isinstance(seq, int) else None,
+            "status": "rejected", "flags": [], "receipt_no": None, "allocations": [], "credit_fen": 0,
+            "error": _error(code, details)}
+
+
+class Batch:
+    """Everything one push reads before deciding, and everything it will write."""
+
+    def __init__(self, user, device, ops: list, parsed: list, ctx_args: dict, session_id: int, now: datetime):
+        self.raw_ops, self.parsed, self.now = ops, parsed, now
+        # Plain values, not the ORM objects of the sign-in (expired by begin_write's commit): read once here.
+        self.user_id, self.device_id, revoked = user.id, device.id, device.revoked_at is not None
+        self.session_id = session_id
+        conn = db.session.connection()
+        among = _among_for(conn.dialect.name)
+        valid = [p for p in parsed if isinstance(p, Op)]
+        op_ids = {p.op_id for p in valid}  # parse_op checked these; only the rejected ones are checked again
+        op_ids.update(r.get("op_id") for r, p in zip(ops, parsed)
+                      if not isinstance(p, Op) and isinstance(r, dict) and valid_op_id(r.get("op_id")))
+        # Plain rows of Core selects, not ORM objects: a batch of 500 reads thousands of rows (issue 3, Speed).
+        self.known = {o.op_id: o for o in conn.execute(
+            sa.select(_OP.c.op_id, _OP.c.payload_hash, _OP.c.result).where(among(_OP.c.op_id, op_ids)))} \
+            if op_ids else {}
+        hh_ids = {p.household_id for p in valid}
+        void_targets = {p.data["payment_op_id"] for p in valid if p.type == "payment_void"}
+        self.void_targets = {p.op_id: p for p in conn.execute(
+            sa.select(_PAY.c.id, _PAY.c.op_id, _PAY.c.household_id, _PAY.c.state)
+            .where(among(_PAY.c.op_id, void_targets)))} if void_targets else {}
+        h = _HH.c
+        self.households = {r.id: r for r in conn.execute(
+            sa.select(h.id, h.status, h.area_m2, h.dunning_stage, h.building_id, h.owner_id)
+            .where(among(h.id, hh_ids)))} if hh_ids else {}
+        season_rows = conn.execute(sa.select(_SEASON.c.id, _SEASON.c.open).order_by(_SEASON.c.starts_on)).all()
+        self.season_order = {s.id: i for i, s in enumerate(season_rows)}
+        self.bill_ids = {}
+        bills = defaultdict(list)
+        if self.households:
+            for b in conn.execute(sa.select(_BILL.c.id, _BILL.c.household_id, _BILL.c.season_id, _BILL.c.due_fen,
+                                            _BILL.c.paid_fen).where(among(_BILL.c.household_id, self.households))):
+                bills[b.household_id].append(b)
+                self.bill_ids[(b.household_id, b.season_id)] = b.id
+        times = [merge.corrected_time(p, ctx_args["probe"])[0] for p in valid] or [now]
+        seen = defaultdict(list)
+        if self.households:
+            pc = _PAY.c
+            for p in conn.execute(sa.select(pc.household_id, pc.op_id, pc.amount_fen, pc.collected_at, pc.state).where(
+                    among(pc.household_id, self.households), pc.kind == "payment",
+                    pc.collected_at.between(min(times) - merge.DUPLICATE_WINDOW,
+                                            max(times) + merge.DUPLICATE_WINDOW))):
+                seen[p.household_id].append(merge.PaymentSeen(p.op_id, p.amount_fen, p.collected_at, p.state))
+        spans = defaultdict(list)
+        buildings = {h.building_id for h in self.households.values()}
+        if buildings:
+            ac = _ASSIGN.c
+            for a in conn.execute(sa.select(ac.building_id, ac.valid_from, ac.valid_to)
+                                  .where(ac.user_id == self.user_id, ac.building_id.in_(buildings))):
+                spans[a.building_id].append((a.valid_from, a.valid_to))
+        self.states = {}
+        order = self.season_order
+        for h in self.households.values():
+            ordered = sorted(bills[h.id], key=lambda b: order.get(b.season_id, 0))
+            self.states[h.id] = merge.HouseholdState(
+                id=h.id, status=h.status, area_m2=h.area_m2, dunning_stage=h.dunning_stage,
+                bills=[merge.BillState(b.season_id, b.due_fen, b.paid_fen) for b in ordered],
+                payments=seen[h.id], assignments=spans[h.building_id])
+        receipts = {p.data["receipt_no"] for p in valid if p.type == "payment"}
+        used = dict(conn.execute(sa.select(_PAY.c.receipt_no, _PAY.c.op_id)
+                                 .where(among(_PAY.c.receipt_no, receipts))).all()) if receipts else {}
+        self.ctx = merge.Context(now=now, skew=ctx_args["skew"], device_revoked=revoked,
+                                 seasons_open={s.id: s.open for s in season_rows}, used_receipts=used)
+        # what will be written
+        self.operations, self.quarantine, self.payments, self.allocations = [], [], [], []
+        self.bill_deltas, self.fields, self.reviews, self.touched = defaultdict(int), [], [], set()
+        self.household_updates, self.payment_states, self.audits = {}, {}, []
+        self.batch_payments: dict[str, dict] = {}  # op_id -> payment row written by this batch
+        self.void_requested_in_batch: list[str] = []  # op_ids of this batch's payments voided in it
+
+    def run(self) -> list[dict]:
+        results = []
+        batch_seen: dict[str, tuple[str, dict]] = {}
+        self.batch_seen = batch_seen
+        for raw, parsed in zip(self.raw_ops, self.parsed):
+            results.append(self._one(raw, parsed, batch_seen))
+        return results
+
+    def _one(self, raw, parsed, batch_seen) -> dict:
+        if isinstance(parsed, OpError):
+            result = _rejected(raw, parsed.code, parsed.details)
+            op_id = raw.get("op_id") if isinstance(raw, dict) else None
+            if valid_op_id(op_id) and op_id not in self.known and op_id not in batch_seen:
+                return self._record_rejected(raw, result, op_id)
+            if valid_op_id(op_id):
+                return self._repeat(raw, parsed, batch_seen) or self._quarantine(raw, result)
+            return self._quarantine(raw, result)
+        repeat = self._repeat(raw, parsed, batch_seen)
+        if repeat is not None:
+            return repeat
+        household = self.households.get(parsed.household_id)
+        if household is None:
+            return self._record_rejected(raw, _rejected(raw, "unknown_household", {"field": "household_id"}),
+                                         parsed.op_id, parsed)
+        state = self.states[household.id]
+        if parsed.type == "payment":
+            decision = merge.decide_payment(parsed, state, self.ctx)
+        elif parsed.type == "payment_void":
+            target = self.void_targets.get(parsed.data["payment_op_id"])
+            # The payment may be earlier in this same batch (the phone sends its outbox oldest first).
+            in_batch = self.batch_payments.get(parsed.data["payment_op_id"])
+            target_household = target.household_id if target else in_batch["household_id"] if in_batch else None
+            decision = merge.decide_void(parsed, state, self.ctx, target_household)
+        else:
+            decision = merge.decide_field(parsed, state, self.ctx)
+        if decision.status == "rejected":
+            code, details = decision.error
+            return self._record_rejected(raw, _rejected(raw, code, details), parsed.op_id, parsed)
+        result = merge.result_record(parsed.op_id, parsed.seq, decision,
+                                     parsed.data.get("receipt_no") if parsed.type == "payment" else None)
+        self._write_effects(parsed, decision)
+        self.operations.append(self._operation_row(raw, parsed, result, decision.status, decision.collected_at))
+        batch_seen[parsed.op_id] = (parsed.payload_hash, result)
+        return result
+
+    def _repeat(self, raw, parsed, batch_seen) -> dict | None:
+        """The op_id was seen before: the first answer again, or `op_id_reused` if the content differs."""
+        op_id = raw.get("op_id")
+        if op_id in batch_seen:
+            first_hash, first = batch_seen[op_id]
+        elif op_id in self.known:
+            first_hash, first = self.known[op_id].payload_hash, self.known[op_id].result
+        else:
+            return None
+        from sync.ops import payload_hash
+        if payload_hash(raw) != first_hash:
+            return self._quarantine(raw, _rejected(raw, "op_id_reused", {"field": "op_id"}))
+        if first["status"] == "rejected":
+            return dict(first)
+        return dict(first, status="duplicate")
+
+    def _operation_row(self, raw, parsed, result, status, at_corrected=None):
+        return {"op_id": raw["op_id"], "device_id": self.device_id, "user_id": self.user_id,
+                "seq": raw.get("seq") if isinstance(raw.get("seq"), int) and not isinstance(raw.get("seq"), bool)
+                and 0 < raw.get("seq") < MAX_SEQ else None, "type": str(raw.get("type"))[:20], "household_id": parsed.household_id if parsed else
+                (raw.get("household_id") if isinstance(raw.get("household_id"), str) else None),
+                "payload": raw, "payload_hash": parsed.payload_hash if parsed else _hash(raw), "status": status,
+                "result": result, "at_corrected": at_corrected, "sync_session_id": self.session_id,
+                "received_at": self.now}
+
+    def _record_rejected(self, raw, result, op_id, parsed=None):
+        hh = raw.get("household_id")
+        if not isinstance(hh, str) or len(hh) > 36:
+            parsed = None
+            raw_for_row = dict(raw, household_id=None)
+        else:
+            raw_for_row = raw
+        row = self._operation_row(raw_for_row, parsed, result, "rejected")
+        row["payload_hash"] = _hash(raw)  # of what was sent, so that a resend is recognised as the same
+        self.operations.append(row)
+        # The same op_id again later in this batch gets this answer, not a second row.
+        self.batch_seen[op_id] = (row["payload_hash"], result)
+        self._quarantine(raw, result)
+        return result
+
+    def _quarantine(self, raw, result):
+        text = json.dumps(raw, ensure_ascii=False, default=str)
+        op_id = raw.get("op_id") if isinstance(raw, dict) else None
+        self.quarantine.append({"op_id": str(op_id)[:80] if op_id is not None else None, "device_id": self.device_id,
+                                "user_id": self.user_id, "raw": text, "error_code": result["error"]["code"],
+                                "received_at": self.now})
+        return result
+
+    def _write_effects(self, op: Op, d: merge.Decision):
+        self.touched.add(op.household_id)
+        base_review = {"household_id": op.household_id, "op_id": op.op_id, "collector_id": self.user_id,
+                       "state": "open", "created_at": self.now}
+        if op.type == "payment":
+            self.payments.append({
+                "kind": "payment", "op_id": op.op_id, "household_id": op.household_id,
+                "amount_fen": op.data["amount_fen"], "method": op.data["method"], "receipt_no": op.data["receipt_no"],
+                "paper_receipt_no": op.data.get("paper_receipt_no"), "payer": op.data.get("payer"),
+                "note": op.data.get("note"), "named_season_id": op.data.get("season"), "season_id": d.season_id,
+                "collected_at": d.collected_at, "at_raw": op.at_raw, "posted_at": self.now,
+                "posted_on": merge.posting_date(self.now), "collector_id": self.user_id,
+                "device_id": self.device_id, "state": d.status if d.status == "held" else "recorded",
+                "flags": d.flags})
+            self.batch_payments[op.op_id] = self.payments[-1]
+            rule = "designated" if op.data.get("season") else "oldest_first"
+            for a in d.allocations:
+                bill_id = self.bill_ids[(op.household_id, a.season)]
+                self.allocations.append({"op_id": op.op_id, "bill_id": bill_id, "amount_fen": a.amount_fen,
+                                         "rule": rule if a.season == op.data.get("season") or rule == "oldest_first"
+                                         else "oldest_first", "created_at": self.now})
+                self.bill_deltas[bill_id] += a.amount_fen
+            for kind, details in d.review:
+                self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details,
+                                         payment_op_id=op.op_id))
+            return
+        if op.type == "payment_void":
+            target = self.void_targets.get(op.data["payment_op_id"])
+            if target is None:  # a payment of this batch, not written yet
+                row = self.batch_payments[op.data["payment_op_id"]]
+                if row["state"] == "recorded" and d.status == "applied":
+                    row["state"] = "void_requested"
+                    self.void_requested_in_batch.append(row["op_id"])
+            elif target.state == "recorded" and d.status == "applied":
+                self.payment_states[target.id] = "void_requested"
+            for kind, details in d.review:
+                self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details,
+                                         payment_op_id=op.data["payment_op_id"]))
+            return
+        self.fields.append({"op_id": op.op_id, "household_id": op.household_id, "kind": op.type,
+                            "season_id": op.data.get("season"), "collector_id": self.user_id,
+                            "device_id": self.device_id, "at": d.collected_at, "data": op.data,
+                            "state": "held" if d.status == "held" else "recorded", "created_at": self.now})
+        for kind, details in d.review:
+            self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details, field_op_id=op.op_id))
+        if d.household_changes:
+            self.household_updates.setdefault(op.household_id, {}).update(d.household_changes)
+
+    def write(self):
+        """Bulk inserts, ordered so that foreign keys resolve."""
+        s = db.session
+        payment_ids = {}
+        if self.payments:
+            # Core inserts of the tables (not ORM bulk inserts), and the new ids read back by the unique op_id:
+            # RETURNING in parameter order makes SQLite insert one row per statement.
+            insert_rows(Payment, self.payments)
+            among = _among_for(s.connection().dialect.name)
+            payment_ids = dict(s.connection().execute(sa.select(_PAY.c.op_id, _PAY.c.id).where(
+                among(_PAY.c.op_id, [p["op_id"] for p in self.payments]))).all())
+        if self.allocations:
+            insert_rows(Allocation, [{"payment_id": payment_ids[a.pop("op_id")], **a}
+                                              for a in self.allocations])
+        if self.bill_deltas:
+            execute_rows(_BILL_PAID, [{"b_id": k, "delta": v} for k, v in self.bill_deltas.items()])
+        field_ids = {}
+        if self.fields:
+            insert_rows(FieldRecord, self.fields)
+            field_ids = dict(s.execute(sa.select(FieldRecord.op_id, FieldRecord.id).where(
+                FieldRecord.op_id.in_([f["op_id"] for f in self.fields]))).all())
+        for op_id in self.void_requested_in_batch:
+            self.audits.append({"action": "payment.void_requested", "entity": "payment",
+                                "entity_id": str(payment_ids[op_id]), "before": {"state": "recorded"},
+                                "after": {"state": "void_requested"}, "user_id": self.user_id, "at": self.now})
+        for pid, state in self.payment_states.items():
+            s.execute(sa.update(Payment).where(Payment.id == pid, Payment.state == "recorded").values(state=state))
+            self.audits.append({"action": "payment.void_requested", "entity": "payment", "entity_id": str(pid),
+                                "before": {"state": "recorded"}, "after": {"state": state}, "user_id": self.user_id,
+                                "at": self.now})
+        if self.reviews:
+            known = {}
+            needed = {r["payment_op_id"] for r in self.reviews if r.get("payment_op_id")} - set(payment_ids)
+            if needed:
+                known = dict(s.execute(sa.select(Payment.op_id, Payment.id).where(Payment.op_id.in_(needed))).all())
+            rows = []
+            for r in self.reviews:
+                r = dict(r)
+                pay = r.pop("payment_op_id", None)
+                fld = r.pop("field_op_id", None)
+                r["payment_id"] = payment_ids.get(pay) or known.get(pay) if pay else None
+                r["field_record_id"] = field_ids.get(fld) if fld else None
+                rows.append(r)
+            insert_rows(ReviewItem, rows)
+        for hid, changes in self.household_updates.items():
+            h = self.households[hid]
+            if "dunning_stage" in changes:
+                self.audits.append({"action": "household.dunning_stage", "entity": "household", "entity_id": hid,
+                                    "before": {"dunning_stage": h.dunning_stage},
+                                    "after": {"dunning_stage": changes["dunning_stage"]}, "user_id": self.user_id,
+                                    "at": self.now})
+                s.execute(sa.update(Household).where(Household.id == hid).values(dunning_stage=changes["dunning_stage"]))
+            if "phone" in changes:
+                party = s.get(Party, h.owner_id)
+                self.audits.append({"action": "party.phone", "entity": "party", "entity_id": str(party.id),
+                                    "before": {"phone": party.phone}, "after": {"phone": changes["phone"]},
+                                    "user_id": self.user_id, "at": self.now})
+                party.phone = changes["phone"]
+        # No audit row per new payment: a new payment is not a change of anything, and its who/what/when is
+        # already kept twice in this transaction: the journal row (collector, device, posted_at, op_id) and the
+        # operation row (the raw payload as sent, the result answered, device, user, received_at). Audit rows
+        # are for changes: the void requests above, dunning and phone below, and every clerk decision.
+        if self.operations:
+            insert_rows(Operation, self.operations)
+        if self.quarantine:
+            insert_rows(Quarantine, self.quarantine)
+        audit_rows(self.audits)
+        touch(self.touched, now=self.now)
+
+
+def _hash(raw) -> str:
+    from sync.ops import payload_hash
+    return payload_hash(raw if isinstance(raw, dict) else {})
