@@ -69,6 +69,12 @@ def error_response(code: str, details: dict | None = None, status: int | None = 
 
 
 def init_app(app):
+    @app.before_request
+    def _refuse_nul():
+        # PostgreSQL cannot store NUL in text; refuse it in paths and queries before it reaches a query.
+        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+            raise ApiError("bad_request", {"reason": "NUL character in the request"})
+
     @app.errorhandler(ApiError)
     def _api_error(e: ApiError):
         return error_response(e.code, e.details, e.status)

@@ -2,13 +2,17 @@
 from flask import request
 from marshmallow import ValidationError
 
+from sync.ops import has_nul
+
 from .errors import ApiError
 
 
-def json_body():
+def json_body(check_nul=True):
     body = request.get_json(silent=True)
     if body is None:
         raise ApiError("bad_request", {"reason": "the body is not JSON"})
+    if check_nul and has_nul(body):  # PostgreSQL cannot store NUL in text: refused alike on every engine
+        raise ApiError("bad_request", {"reason": "the body contains a NUL character"})
     return body
 
 

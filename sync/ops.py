@@ -211,10 +211,23 @@ _READERS = {"payment": _payment, "payment_void": _payment_void, "vacancy_check":
             "area_check": _area_check, "visit": _visit, "contact_update": _contact_update}
 
 
+def has_nul(value) -> bool:
+    """A NUL character anywhere in a JSON value (PostgreSQL cannot store one in text)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
 def parse_op(raw) -> Op | OpError:
     """Validate one operation of a push. Order of checks: envelope, type, fields."""
     if not isinstance(raw, dict):
         return OpError("malformed_operation")
+    if has_nul(raw):  # no text column of any engine should hold a NUL; PostgreSQL refuses it
+        return OpError("invalid_field", {"reason": "NUL character"})
     if not valid_op_id(raw.get("op_id")):
         return OpError("invalid_field", {"field": "op_id"})
     seq = raw.get("seq")

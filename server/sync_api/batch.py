@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from sync import merge
-from sync.ops import MAX_SEQ, Op, OpError, valid_op_id
+from sync.ops import MAX_SEQ, Op, OpError, has_nul, valid_op_id
 
 from ..changes import audit_rows, execute_rows, insert_rows, touch
 from ..errors import message, wants_english
@@ -217,6 +217,8 @@ class Batch:
                 "received_at": self.now}
 
     def _record_rejected(self, raw, result, op_id, parsed=None):
+        if has_nul(raw):  # kept only in quarantine, as JSON text: no text column may hold a NUL
+            return self._quarantine(raw, result)
         hh = raw.get("household_id")
         if not isinstance(hh, str) or len(hh) > 36:
             parsed = None
@@ -234,7 +236,7 @@ class Batch:
     def _quarantine(self, raw, result):
         text = json.dumps(raw, ensure_ascii=False, default=str)
         op_id = raw.get("op_id") if isinstance(raw, dict) else None
-        self.quarantine.append({"op_id": str(op_id)[:80] if op_id is not None else None, "device_id": self.device_id,
+        self.quarantine.append({"op_id": str(op_id).replace("\x00", "")[:80] if op_id is not None else None, "device_id": self.device_id,
                                 "user_id": self.user_id, "raw": text, "error_code": result["error"]["code"],
                                 "received_at": self.now})
         return result

@@ -92,7 +92,7 @@ def _quarantine_alone(user, device, raw) -> dict:
     """Keep an operation whose write fails even alone, as sent, for clerks; the phone sees it rejected."""
     db.session.rollback()
     result = _rejected(raw, "internal_error", {"reason": "the operation could not be stored; a clerk will see it"})
-    db.session.add(Quarantine(op_id=str(raw.get("op_id"))[:80] if isinstance(raw, dict) else None,
+    db.session.add(Quarantine(op_id=str(raw.get("op_id")).replace("\x00", "")[:80] if isinstance(raw, dict) else None,
                               device_id=device.id, user_id=user.id, error_code="internal_error",
                               raw=json.dumps(raw, ensure_ascii=False, default=str)))
     db.session.commit()
@@ -110,7 +110,7 @@ def _apply(user, device, body, ops, parsed, client_dt, raw_size, started) -> dic
         try:
             conn = begin_write()
             # Core statements for the session row and the device, not ORM objects: a push is plain rows.
-            app_version = str(body.get("app_version"))[:40] if body.get("app_version") else None
+            app_version = str(body.get("app_version")).replace("\x00", "")[:40] if body.get("app_version") else None
             outbox = body.get("outbox_depth")
             session_id = conn.execute(_SESSION_INSERT, dict(
                 kind="push", device_id=device.id, user_id=user.id, app_version=app_version,

@@ -5,7 +5,7 @@ from ..auth.service import authenticate
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Device, User
-from ..schemas_util import json_body, load_args
+from ..schemas_util import has_nul, json_body, load_args
 from . import attachments, pull as pull_service, push as push_service
 from .schemas import pull_args
 
@@ -27,7 +27,7 @@ def push():
     size = request.content_length or 0
     if size > push_service.MAX_BYTES:
         raise ApiError("batch_too_large", {"max_ops": push_service.MAX_OPS, "max_bytes": push_service.MAX_BYTES})
-    body = json_body()
+    body = json_body(check_nul=False)  # one bad operation must not block the batch: ops are checked one by one
     if not isinstance(body, dict):
         raise ApiError("bad_request", {"reason": "the body must be a JSON object"})
     return push_service.push(g.user, g.device, body, request.headers.get("X-Client-Time"),
@@ -38,8 +38,9 @@ def push():
 @authenticate("clerk", "admin")
 def import_outbox():
     """A phone's exported unsynced operations, pushed through the same code as the phone would."""
-    body = json_body()
-    if not isinstance(body, dict) or not isinstance(body.get("device_id"), str):
+    body = json_body(check_nul=False)  # one bad operation must not block the batch: ops are checked one by one
+    if not isinstance(body, dict) or not isinstance(body.get("device_id"), str) or has_nul(body["device_id"]) \
+            or len(body["device_id"]) > 36:
         raise ApiError("bad_request", {"field": "device_id"})
     device = db.session.get(Device, body["device_id"])
     if device is None:
