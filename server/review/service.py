@@ -14,7 +14,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from sync.merge import posting_date
+from sync.rules import Season as RuleSeason
+from sync.vacancy import decide_vacancy_application
+
 from ..billing import service as billing
+from ..fees.service import fee_rules
 from ..changes import audit, begin_write, touch
 from ..errors import ApiError
 from ..extensions import db
@@ -125,10 +130,18 @@ def _carry_out(item: ReviewItem, decision: str, reason: str, clerk_id: int):
         billing.set_household_status(household, "active", reason, clerk_id)
         return
     if item.kind == "vacancy_claim" and decision == "accept":
-        nxt = db.session.scalar(sa.select(Season).where(Season.starts_on > _season_start(
-            (item.details or {}).get("season"))).order_by(Season.starts_on))
-        db.session.add(SuspensionApplication(household_id=item.household_id, season_id=(nxt or _open_season()).id,
-                                             applied_on=utcnow().date(), ratio=Decimal("0.30"), status="applied"))
+        # DOMAIN.md case 3: a claim after the deadline counts from the first season whose deadline it meets
+        # (sync/vacancy.py); the current bill is untouched. If that season is not set up yet, the decision
+        # stays on the review item and in the audit log until it is.
+        season = db.session.get(Season, (item.details or {}).get("season")) or _open_season()
+        rules = fee_rules()
+        ruling = decide_vacancy_application(posting_date(utcnow()), RuleSeason(season.id, season.starts_on,
+                                                                              season.ends_on), rules)
+        item.details = dict(item.details or {}, filed_for=ruling.effective_season)
+        if db.session.get(Season, ruling.effective_season) is not None:
+            db.session.add(SuspensionApplication(household_id=item.household_id, season_id=ruling.effective_season,
+                                                 applied_on=ruling.applied_on, ratio=rules.suspension_ratio,
+                                                 status="applied"))
         return
     if item.kind == "area_mismatch" and decision == "rebill":
         household = db.session.get(Household, item.household_id)
@@ -143,11 +156,6 @@ def _carry_out(item: ReviewItem, decision: str, reason: str, clerk_id: int):
 
 def _open_season() -> Season:
     return db.session.scalar(sa.select(Season).where(Season.open).order_by(Season.starts_on.desc()))
-
-
-def _season_start(season_id):
-    season = db.session.get(Season, season_id) if season_id else None
-    return (season or _open_season()).starts_on
 
 
 def _bill(household_id: str, season_id: str | None) -> Bill | None:
