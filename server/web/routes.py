@@ -10,6 +10,7 @@ from sync.receipts import check_code
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Building, Device, Household, Payment, Project
+from ..sync_api.records import label
 from ..timefmt import shanghai_text
 
 bp = Blueprint("web", __name__)
@@ -59,7 +60,7 @@ def console(name="index.html"):
 
 
 def _masked_address(project: str, building: str, unit: str, room: str) -> str:
-    return f"{project} {building}号楼{unit}单元{room[:1]}{'*' * max(len(room) - 1, 0)}"
+    return f"{project} {label(building, unit, room[:1] + '*' * max(len(room) - 1, 0))}"
 
 
 @bp.get("/r/<receipt_no>")
