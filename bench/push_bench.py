@@ -144,6 +144,7 @@ def bench_raw_sqlite(ops, batch):
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")  # as the server's connections (server/extensions.py)
     con.execute("PRAGMA wal_autocheckpoint=10000")  # idem
+    con.execute("PRAGMA cache_size=-32768")  # idem
     from sqlalchemy.dialects import sqlite
     for ddl in _table_ddl(sqlite.dialect()):
         con.execute(ddl)

@@ -123,7 +123,7 @@ def decide_payment(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
     # Only payments of the same amount can be suspects (duplicates.py): the others need not be built.
     known = [CapturedPayment(p.op_id or "", hh.id, p.amount_fen, p.collected_at.replace(tzinfo=utc))
              for p in hh.payments if p.state != "voided" and p.amount_fen == amount]
-    if duplicate_suspects(CapturedPayment(op.op_id, hh.id, amount, at.replace(tzinfo=utc)), known):
+    if known and duplicate_suspects(CapturedPayment(op.op_id, hh.id, amount, at.replace(tzinfo=utc)), known):
         flags.append("duplicate_suspect")
     decision = Decision("held" if ctx.device_revoked else "applied", collected_at=at)
     if not ctx.device_revoked:

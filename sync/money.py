@@ -160,7 +160,8 @@ def allocate(
 
     # A named season with no open bill falls through to plain oldest-first.
     named = [bill for bill in bills if bill.season == season and bill.balance_fen > 0]
-    order = named + [bill for bill in bills if bill not in named]
+    order = named + [bill for bill in bills if not (bill.season == season and bill.balance_fen > 0)] \
+        if named else bills
 
     allocations: list[Allocation] = []
     for bill in order:

@@ -40,7 +40,8 @@ class Quarantine(Model):
 
 
 class DeviceSeq(Model):
-    """Each seq a device has delivered: gives device_last_seq and shows gaps to clerks."""
+    """Seqs a device delivered beyond a gap in its run (device.seq_contiguous): once the gap fills, the run
+    jumps over them. Seqs within the run need no row."""
     __tablename__ = "device_seq"
     device_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)

@@ -26,21 +26,55 @@ _BILL_PAID = sa.update(_BILL).where(_BILL.c.id == sa.bindparam("b_id")).values(
     paid_fen=_BILL.c.paid_fen + sa.bindparam("delta"))
 
 
-def _among_for(dialect: str):
-    """`column IN (values)` with all the values in one bound parameter: an array on PostgreSQL, a JSON array
-    read by json_each on SQLite. SQLAlchemy renders `IN (?, ?, …)` afresh for every batch of 500 values, which
-    took longer than running the query; this way the statement is compiled once and cached."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import ARRAY
+class _Reads:
+    """The batch's selects, built once per dialect with every list of ids bound as one parameter.
 
-        def among(column, values):
-            return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
-    else:
-        def among(column, values):
-            each = sa.func.json_each(sa.bindparam(None, json.dumps(list(values)), type_=sa.String)) \
-                .table_valued("value")
-            return column.in_(sa.select(each.c.value))
-    return among
+    `column IN (values)` with the values in one parameter: an array on PostgreSQL (`= ANY`), a JSON array
+    read by json_each on SQLite. SQLAlchemy renders `IN (?, ?, …)` afresh for every batch of 500 values,
+    and building a statement per call cost as much as running it: these are built once and stay cached."""
+
+    def __init__(self, dialect: str):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            def among(column, name):
+                return column == sa.any_(sa.bindparam(name, type_=ARRAY(column.type)))
+            self.values = list
+        else:
+            def among(column, name):
+                each = sa.func.json_each(sa.bindparam(name, type_=sa.String)).table_valued("value")
+                return column.in_(sa.select(each.c.value))
+            self.values = lambda values: json.dumps(list(values))
+        o, p, h, b, s, a = _OP.c, _PAY.c, _HH.c, _BILL.c, _SEASON.c, _ASSIGN.c
+        self.known = sa.select(o.op_id, o.payload_hash, o.result).where(among(o.op_id, "ids"))
+        self.void_targets = sa.select(p.id, p.op_id, p.household_id, p.state).where(among(p.op_id, "ids"))
+        self.households = sa.select(h.id, h.status, h.area_m2, h.dunning_stage, h.building_id, h.owner_id) \
+            .where(among(h.id, "ids"))
+        self.seasons = sa.select(s.id, s.open).order_by(s.starts_on)
+        # Oldest season first within each household, as HouseholdState wants them: sorted by the database.
+        self.bills = sa.select(b.id, b.household_id, b.season_id, b.due_fen, b.paid_fen) \
+            .join(_SEASON, s.id == b.season_id).where(among(b.household_id, "ids")).order_by(b.household_id, s.starts_on)
+        self.payments_seen = sa.select(p.household_id, p.op_id, p.amount_fen, p.collected_at, p.state).where(
+            among(p.household_id, "ids"), p.kind == "payment", p.state != "voided", among(p.amount_fen, "amounts"),
+            p.collected_at.between(sa.bindparam("since"), sa.bindparam("until")))
+        self.assignments = sa.select(a.building_id, a.valid_from, a.valid_to) \
+            .where(a.user_id == sa.bindparam("user_id"), among(a.building_id, "ids"))
+        self.receipts = sa.select(p.receipt_no, p.op_id).where(among(p.receipt_no, "ids"))
+        self.payment_ids = sa.select(p.op_id, p.id).where(among(p.op_id, "ids"))
+        self.field_ids = sa.select(FieldRecord.__table__.c.op_id, FieldRecord.__table__.c.id) \
+            .where(among(FieldRecord.__table__.c.op_id, "ids"))
+
+
+_READS: dict[str, _Reads] = {}
+
+
+def _reads(conn) -> _Reads:
+    name = conn.dialect.name
+    if name not in _READS:
+        _READS[name] = _Reads(name)
+    return _READS[name]
+
+
 MAX_OPS, MAX_BYTES = 500, 1024 * 1024
 
 
@@ -82,61 +116,56 @@ class Batch:
         # Plain values, not the ORM objects of the sign-in (expired by begin_write's commit): read once here.
         self.user_id, self.device_id, revoked = user.id, device.id, device.revoked_at is not None
         self.session_id = session_id
+        self.posted_on = merge.posting_date(now)  # the ledger day of every payment applied by this batch
         conn = db.session.connection()
-        among = _among_for(conn.dialect.name)
+        q = _reads(conn)
+        ids = q.values
         valid = [p for p in parsed if isinstance(p, Op)]
         op_ids = {p.op_id for p in valid}  # parse_op checked these; only the rejected ones are checked again
         op_ids.update(r.get("op_id") for r, p in zip(ops, parsed)
                       if not isinstance(p, Op) and isinstance(r, dict) and valid_op_id(r.get("op_id")))
         # Plain rows of Core selects, not ORM objects: a batch of 500 reads thousands of rows (issue 3, Speed).
-        self.known = {o.op_id: o for o in conn.execute(
-            sa.select(_OP.c.op_id, _OP.c.payload_hash, _OP.c.result).where(among(_OP.c.op_id, op_ids)))} \
-            if op_ids else {}
+        self.known = {o.op_id: o for o in conn.execute(q.known, {"ids": ids(op_ids)}).all()} if op_ids else {}
         hh_ids = {p.household_id for p in valid}
         void_targets = {p.data["payment_op_id"] for p in valid if p.type == "payment_void"}
-        self.void_targets = {p.op_id: p for p in conn.execute(
-            sa.select(_PAY.c.id, _PAY.c.op_id, _PAY.c.household_id, _PAY.c.state)
-            .where(among(_PAY.c.op_id, void_targets)))} if void_targets else {}
-        h = _HH.c
-        self.households = {r.id: r for r in conn.execute(
-            sa.select(h.id, h.status, h.area_m2, h.dunning_stage, h.building_id, h.owner_id)
-            .where(among(h.id, hh_ids)))} if hh_ids else {}
-        season_rows = conn.execute(sa.select(_SEASON.c.id, _SEASON.c.open).order_by(_SEASON.c.starts_on)).all()
-        self.season_order = {s.id: i for i, s in enumerate(season_rows)}
+        self.void_targets = {p.op_id: p for p in conn.execute(q.void_targets, {"ids": ids(void_targets)}).all()} \
+            if void_targets else {}
+        self.households = {r.id: r for r in conn.execute(q.households, {"ids": ids(hh_ids)}).all()} if hh_ids else {}
+        season_rows = conn.execute(q.seasons).all()
         self.bill_ids = {}
         bills = defaultdict(list)
+        BillState = merge.BillState
         if self.households:
-            for b in conn.execute(sa.select(_BILL.c.id, _BILL.c.household_id, _BILL.c.season_id, _BILL.c.due_fen,
-                                            _BILL.c.paid_fen).where(among(_BILL.c.household_id, self.households))):
-                bills[b.household_id].append(b)
-                self.bill_ids[(b.household_id, b.season_id)] = b.id
-        times = [merge.corrected_time(p, ctx_args["probe"])[0] for p in valid] or [now]
+            for bill_id, hid, season_id, due, paid in conn.execute(q.bills, {"ids": ids(self.households)}).all():
+                bills[hid].append(BillState(season_id, due, paid))
+                self.bill_ids[(hid, season_id)] = bill_id
         seen = defaultdict(list)
-        if self.households:
-            pc = _PAY.c
-            for p in conn.execute(sa.select(pc.household_id, pc.op_id, pc.amount_fen, pc.collected_at, pc.state).where(
-                    among(pc.household_id, self.households), pc.kind == "payment",
-                    pc.collected_at.between(min(times) - merge.DUPLICATE_WINDOW,
-                                            max(times) + merge.DUPLICATE_WINDOW))):
-                seen[p.household_id].append(merge.PaymentSeen(p.op_id, p.amount_fen, p.collected_at, p.state))
+        amounts = {p.data["amount_fen"] for p in valid if p.type == "payment"}
+        if self.households and amounts:
+            # Only a payment of the same amount, not voided, within the window can be a duplicate suspect
+            # (sync/duplicates.py): the others are not loaded. Correcting the skew shifts every time alike,
+            # so the earliest and latest operation bound the window.
+            probe = ctx_args["probe"]
+            first, last = min(valid, key=lambda p: p.at), max(valid, key=lambda p: p.at)
+            PaymentSeen = merge.PaymentSeen
+            for hid, op_id, amount, collected_at, state in conn.execute(q.payments_seen, {
+                    "ids": ids(self.households), "amounts": ids(amounts),
+                    "since": merge.corrected_time(first, probe)[0] - merge.DUPLICATE_WINDOW,
+                    "until": merge.corrected_time(last, probe)[0] + merge.DUPLICATE_WINDOW}).all():
+                seen[hid].append(PaymentSeen(op_id, amount, collected_at, state))
         spans = defaultdict(list)
         buildings = {h.building_id for h in self.households.values()}
         if buildings:
-            ac = _ASSIGN.c
-            for a in conn.execute(sa.select(ac.building_id, ac.valid_from, ac.valid_to)
-                                  .where(ac.user_id == self.user_id, ac.building_id.in_(buildings))):
-                spans[a.building_id].append((a.valid_from, a.valid_to))
-        self.states = {}
-        order = self.season_order
-        for h in self.households.values():
-            ordered = sorted(bills[h.id], key=lambda b: order.get(b.season_id, 0))
-            self.states[h.id] = merge.HouseholdState(
-                id=h.id, status=h.status, area_m2=h.area_m2, dunning_stage=h.dunning_stage,
-                bills=[merge.BillState(b.season_id, b.due_fen, b.paid_fen) for b in ordered],
-                payments=seen[h.id], assignments=spans[h.building_id])
+            for building_id, valid_from, valid_to in conn.execute(
+                    q.assignments, {"user_id": self.user_id, "ids": ids(buildings)}).all():
+                spans[building_id].append((valid_from, valid_to))
+        HouseholdState = merge.HouseholdState
+        self.states = {h.id: HouseholdState(id=h.id, status=h.status, area_m2=h.area_m2, dunning_stage=h.dunning_stage,
+                                            bills=bills[h.id], payments=seen[h.id],
+                                            assignments=spans[h.building_id])
+                       for h in self.households.values()}
         receipts = {p.data["receipt_no"] for p in valid if p.type == "payment"}
-        used = dict(conn.execute(sa.select(_PAY.c.receipt_no, _PAY.c.op_id)
-                                 .where(among(_PAY.c.receipt_no, receipts))).all()) if receipts else {}
+        used = dict(conn.execute(q.receipts, {"ids": ids(receipts)}).all()) if receipts else {}
         self.ctx = merge.Context(now=now, skew=ctx_args["skew"], device_revoked=revoked,
                                  seasons_open={s.id: s.open for s in season_rows}, used_receipts=used)
         # what will be written
@@ -252,7 +281,7 @@ class Batch:
                 "paper_receipt_no": op.data.get("paper_receipt_no"), "payer": op.data.get("payer"),
                 "note": op.data.get("note"), "named_season_id": op.data.get("season"), "season_id": d.season_id,
                 "collected_at": d.collected_at, "at_raw": op.at_raw, "posted_at": self.now,
-                "posted_on": merge.posting_date(self.now), "collector_id": self.user_id,
+                "posted_on": self.posted_on, "collector_id": self.user_id,
                 "device_id": self.device_id, "state": d.status if d.status == "held" else "recorded",
                 "flags": d.flags})
             self.batch_payments[op.op_id] = self.payments[-1]
@@ -297,9 +326,9 @@ class Batch:
             # Core inserts of the tables (not ORM bulk inserts), and the new ids read back by the unique op_id:
             # RETURNING in parameter order makes SQLite insert one row per statement.
             insert_rows(Payment, self.payments)
-            among = _among_for(s.connection().dialect.name)
-            payment_ids = dict(s.connection().execute(sa.select(_PAY.c.op_id, _PAY.c.id).where(
-                among(_PAY.c.op_id, [p["op_id"] for p in self.payments]))).all())
+            q = _reads(s.connection())
+            payment_ids = dict(s.connection().execute(
+                q.payment_ids, {"ids": q.values([p["op_id"] for p in self.payments])}).all())
         if self.allocations:
             insert_rows(Allocation, [{"payment_id": payment_ids[a.pop("op_id")], **a}
                                               for a in self.allocations])
@@ -308,8 +337,9 @@ class Batch:
         field_ids = {}
         if self.fields:
             insert_rows(FieldRecord, self.fields)
-            field_ids = dict(s.execute(sa.select(FieldRecord.op_id, FieldRecord.id).where(
-                FieldRecord.op_id.in_([f["op_id"] for f in self.fields]))).all())
+            q = _reads(s.connection())
+            field_ids = dict(s.connection().execute(
+                q.field_ids, {"ids": q.values([f["op_id"] for f in self.fields])}).all())
         for op_id in self.void_requested_in_batch:
             self.audits.append({"action": "payment.void_requested", "entity": "payment",
                                 "entity_id": str(payment_ids[op_id]), "before": {"state": "recorded"},

@@ -8,6 +8,7 @@ and the twin's ops come back `duplicate`. A batch that fails to write for anothe
 operation at a time; an operation that still fails alone is kept in quarantine and answered rejected,
 so it never blocks the ones after it.
 """
+import heapq
 import json
 import logging
 import time
@@ -37,30 +38,34 @@ _SEQ_INSERT = {"postgresql": postgresql.insert(_SEQ).on_conflict_do_nothing(),
                "sqlite": sqlite.insert(_SEQ).on_conflict_do_nothing()}
 _SEQ_LATER = sa.select(_SEQ.c.seq).where(_SEQ.c.device_id == sa.bindparam("d_id"), _SEQ.c.seq > sa.bindparam("after")) \
     .order_by(_SEQ.c.seq)
-def _record_seqs(device_id: str, contiguous: int | None, seq_max: int | None, seqs: list[int]) -> dict:
-    """Remember delivered seqs; advance device_last_seq over the contiguous run (gaps stay visible).
 
+
+def _record_seqs(device_id: str, contiguous: int | None, seq_max: int | None, seqs: list[int]) -> dict:
+    """Advance device_last_seq over the contiguous run of delivered seqs; keep only those beyond it.
+
+    A seq at or below the run needs no row: the run says it was delivered. The ones beyond a gap are kept
+    in device_seq so that the run jumps over them once the gap fills (gaps stay visible to clerks meanwhile).
     Returns the device's new seq_contiguous and seq_max (nothing when no seq was valid)."""
     seqs = sorted({s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 < s < MAX_SEQ})
     if not seqs:
         return {}
     conn = db.session.connection()
-    execute_rows(_SEQ_INSERT[conn.dialect.name], [{"device_id": device_id, "seq": s} for s in seqs])
     contiguous = contiguous or 0
-    # This batch's own seqs are stored now: walk them first, then whatever the table holds beyond them
-    # (seqs delivered earlier after a gap). Same run as walking the table alone, without reading the batch back.
-    for s in seqs:
+    # Walk this batch's seqs merged with the ones kept from earlier batches, lazily: it stops at the first gap.
+    kept = conn.execute(_SEQ_LATER, {"d_id": device_id, "after": contiguous}).scalars()
+    for s in heapq.merge(seqs, kept):
         if s > contiguous + 1:
             break
         contiguous = max(contiguous, s)
-    for s in conn.execute(_SEQ_LATER, {"d_id": device_id, "after": contiguous}).scalars():
-        if s != contiguous + 1:
-            break
-        contiguous = s
+    kept.close()
+    beyond = [s for s in seqs if s > contiguous]
+    if beyond:
+        execute_rows(_SEQ_INSERT[conn.dialect.name], [{"device_id": device_id, "seq": s} for s in beyond])
     return {"seq_contiguous": contiguous, "seq_max": max(seq_max or 0, seqs[-1])}
 
 
-def push(user, device, body: dict, client_time: str | None, raw_size: int) -> dict:
+def push(user, device, body: dict, client_time: str | None, raw_size: int, nul_free: bool = False) -> dict:
+    """`nul_free`: the request's JSON text has no NUL escape (sync.ops.json_text_nul_free)."""
     started = time.monotonic()
     if raw_size > MAX_BYTES:
         raise ApiError("batch_too_large", {"max_ops": MAX_OPS, "max_bytes": MAX_BYTES})
@@ -71,7 +76,7 @@ def push(user, device, body: dict, client_time: str | None, raw_size: int) -> di
         raise ApiError("batch_too_large", {"max_ops": MAX_OPS, "max_bytes": MAX_BYTES})
     if body.get("device_id") != device.id:
         raise ApiError("device_mismatch")
-    parsed = [parse_op(raw) for raw in ops]
+    parsed = [parse_op(raw, nul_free) for raw in ops]
     client_dt = parse_time(client_time) if client_time else None
     outcome = _apply(user, device, body, ops, parsed, client_dt, raw_size, started)
     if outcome is not None:

@@ -1,6 +1,8 @@
 """The phone's endpoints: pull, push, photo upload, and the clerks' import of an exported outbox."""
 from flask import Blueprint, g, request
 
+from sync.ops import json_text_nul_free
+
 from ..auth.service import authenticate
 from ..errors import ApiError
 from ..extensions import db
@@ -30,8 +32,9 @@ def push():
     body = json_body(check_nul=False)  # one bad operation must not block the batch: ops are checked one by one
     if not isinstance(body, dict):
         raise ApiError("bad_request", {"reason": "the body must be a JSON object"})
-    return push_service.push(g.user, g.device, body, request.headers.get("X-Client-Time"),
-                             size or len(request.get_data()))
+    text = request.get_data()
+    return push_service.push(g.user, g.device, body, request.headers.get("X-Client-Time"), size or len(text),
+                             json_text_nul_free(text))
 
 
 @bp.post("/sync/import")
@@ -46,7 +49,8 @@ def import_outbox():
     if device is None:
         raise ApiError("not_found", {"field": "device_id"})
     owner = db.session.get(User, device.user_id)
-    return push_service.push(owner, device, body, None, len(request.get_data()))
+    text = request.get_data()
+    return push_service.push(owner, device, body, None, len(text), json_text_nul_free(text))
 
 
 @bp.put("/attachments/<sha256>")
