@@ -4,7 +4,7 @@ from operator import itemgetter
 import sqlalchemy as sa
 
 from .extensions import db
-from .models import AuditLog, ChangeLog, Household, Meta, utcnow
+from .models import AuditLog, ChangeLog, Meta, utcnow
 
 # One writer at a time draws change_seq values, so they are committed in the order they were drawn and
 # a pull never skips a row committed late with a smaller number. SQLite gets this from BEGIN IMMEDIATE.
@@ -122,20 +122,12 @@ def insert_rows(table, rows: list[dict]):
         start = end
 
 
-_BUMP_VERSION = sa.update(Household.__table__).where(Household.__table__.c.id == sa.bindparam("h_id")).values(
-    version=Household.__table__.c.version + 1)
-
-
-def touch(household_ids, bump_version=True, now=None):
-    """Raise the version of these households and log the change, in the caller's transaction."""
+def touch(household_ids, now=None):
+    """Log a change of these households' records, in the caller's transaction. The change-log row is
+    what a pull reads, and its change_seq is the record's version (records.py)."""
     ids = sorted(set(household_ids))
-    if not ids:
-        return
-    now = now or utcnow()
-    if bump_version:
-        # One statement run for each id (executemany), not `id IN (…500 ids…)`: cheaper to build and to run.
-        execute_rows(_BUMP_VERSION, [{"h_id": h} for h in ids])
-    insert_rows(ChangeLog, [{"household_id": h, "at": now} for h in ids])
+    if ids:
+        insert_rows(ChangeLog, [{"household_id": h, "at": now or utcnow()} for h in ids])
 
 
 def audit(action, entity, entity_id, before=None, after=None, reason=None, user_id=None, now=None):

@@ -1,4 +1,5 @@
 """Configuration from the environment: DATABASE_URL picks the engine, HEATLEDGER_DATA_DIR the files."""
+import json
 import os
 import secrets
 from pathlib import Path
@@ -30,6 +31,9 @@ def _database_url(folder: Path) -> str:
     return url
 
 
+_JSON_COLUMN = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
 def load(overrides: dict | None = None) -> dict:
     folder = Path(overrides["DATA_DIR"]) if overrides and "DATA_DIR" in overrides else data_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -37,7 +41,8 @@ def load(overrides: dict | None = None) -> dict:
         "DATA_DIR": str(folder),
         "SECRET_KEY": _secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": _database_url(folder),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # JSON columns written compact and in UTF-8 (names and notes are Chinese), by an encoder built once.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": _JSON_COLUMN},
         "ATTACHMENTS_DIR": str(folder / "attachments"),
         "DOCUMENTS_DIR": str(folder / "documents"),
         "PWA_DIST": str(Path(__file__).resolve().parent.parent / "pwa" / "dist"),

@@ -15,6 +15,7 @@ from sync.merge import posting_date
 from sync.money import bill_due_fen
 
 from .auth.service import hash_password
+from .changes import touch
 from .extensions import db
 from .models import (Account, Allocation, Assignment, Bill, Building, Household, Party, Payment, Project, RateRule,
                      Season, SuspensionApplication, User, utcnow)
@@ -100,13 +101,14 @@ def seed(total: int = 600) -> str:
         households.append({"id": _uuid(rng), "building_id": b.id, "unit": str(unit), "room": f"{floor}{flat:02d}",
                            "area_m2": _area(rng) if not shop else Decimal(rng.randint(6000, 40000)) / 100,
                            "category": "non_residential" if shop else "residential", "status": "active",
-                           "owner_initials": initials(owner), "version": 1, "created_at": now,
+                           "owner_initials": initials(owner), "created_at": now,
                            "area_source": "certificate", "loop_type": "independent", "dunning_stage": "none"})
     party_ids = [r[0] for r in db.session.execute(sa.insert(Party).returning(Party.id, sort_by_parameter_order=True),
                                                   parties)]
     for h, pid in zip(households, party_ids):
         h["owner_id"] = pid
     db.session.execute(sa.insert(Household), households)
+    touch([h["id"] for h in households], now=now)  # its creation is a household's first change
     db.session.execute(sa.insert(Account), [{"household_id": h["id"], "party_id": h["owner_id"],
                                               "number": f"HY{i + 1:07d}", "contract_kind": "de_facto",
                                               "valid_from": date(2015, 1, 1)} for i, h in enumerate(households)])

@@ -51,9 +51,14 @@ def payload_hash(raw: dict) -> str:
     return hashlib.sha256(_CANONICAL(canon).encode()).hexdigest()
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
 def valid_op_id(value) -> bool:
     if not isinstance(value, str) or len(value) != 36:
         return False
+    if _CANONICAL_UUID.fullmatch(value):  # the form phones send; the other 36-character forms go to uuid
+        return True
     try:
         uuid.UUID(value)
     except ValueError:

@@ -61,7 +61,7 @@ def set_assignments(username: str, buildings: list[dict], admin: User) -> dict:
         audit("assignment.set", "user", user.id, {"buildings": sorted(current)}, {"buildings": sorted(wanted)},
               None, admin.id, now)
         moved = db.session.scalars(sa.select(Household.id).where(Household.building_id.in_(ended | added)))
-        touch(list(moved), bump_version=False, now=now)
+        touch(list(moved), now=now)
     db.session.commit()
     refs = db.session.execute(sa.select(Project.name, Building.name).join(Project, Project.id == Building.project_id)
                               .where(Building.id.in_(wanted))).all()

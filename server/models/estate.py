@@ -40,7 +40,8 @@ class Party(Model):
 
 
 class Household(Model):
-    """户: one flat or shop. `version` grows with every change a phone must see (DESIGN.md inv. 7)."""
+    """户: one flat or shop. Its `version` on the phone is the change_seq of its latest change-log row
+    (server/sync_api/records.py), so it grows with every change a phone must see (DESIGN.md inv. 7)."""
     __tablename__ = "household"
     __table_args__ = (sa.UniqueConstraint("building_id", "unit", "room", name="uq_household_address"),)
     id: Mapped[str] = uuid_pk()
@@ -56,7 +57,6 @@ class Household(Model):
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("party.id"))
     owner_initials: Mapped[str] = mapped_column(sa.String(40), default="")
     dunning_stage: Mapped[str] = mapped_column(sa.String(20), default="none")
-    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = created_at()
     building: Mapped[Building] = relationship(lazy="joined")
     owner: Mapped[Party] = relationship(lazy="joined")

@@ -8,7 +8,7 @@ from sync.ops import SHANGHAI
 from sync.receipts import masked_phone
 
 from ..extensions import db
-from ..models import Bill, Building, FieldRecord, Household, Party, Payment, Project, ReviewItem, Season
+from ..models import Bill, Building, ChangeLog, FieldRecord, Household, Party, Payment, Project, ReviewItem, Season
 from ..timefmt import iso_utc
 
 
@@ -50,6 +50,11 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
         .join(Party, Party.id == Household.owner_id).where(Household.id.in_(ids))
         .execution_options(populate_existing=False)).all()
     bills, payments, visits = defaultdict(list), defaultdict(list), defaultdict(list)
+    # The version is the change_seq of the household's latest change (DESIGN.md inv. 7): every change writes
+    # a change-log row with a larger one. Read from the index (household_id, change_seq) alone.
+    versions = dict(db.session.execute(sa.select(ChangeLog.household_id, sa.func.max(ChangeLog.change_seq))
+                                       .where(ChangeLog.household_id.in_(ids))
+                                       .group_by(ChangeLog.household_id)).all())
     for b in db.session.execute(sa.select(Bill.household_id, Bill.season_id, Bill.due_fen, Bill.paid_fen)
                                 .where(Bill.household_id.in_(ids))):
         bills[b.household_id].append({"season": b.season_id, "due_fen": b.due_fen, "paid_fen": b.paid_fen,
@@ -84,7 +89,7 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
     rows.sort(key=lambda r: (r[2], r[1].zfill(6), r[0].unit.zfill(4), r[0].room.zfill(6)))
     for h, building, project, owner, phone in rows:
         record = {
-            "id": h.id, "version": h.version, "project": project, "building": building, "unit": h.unit,
+            "id": h.id, "version": versions.get(h.id, 0), "project": project, "building": building, "unit": h.unit,
             "room": h.room, "label": label(building, h.unit, h.room), "owner_name": owner,
             "owner_initials": h.owner_initials, "phone_masked": masked_phone(phone), "area_m2": f"{h.area_m2:.2f}",
             "category": h.category, "status": h.status,
