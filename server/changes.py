@@ -37,6 +37,32 @@ def begin_snapshot():
 _PLANS: dict = {}
 
 
+class EncodedJSON(str):
+    """A JSON column's value that is already JSON text (made from text the caller had built anyway):
+    insert_rows stores it as it is instead of encoding it again."""
+
+
+def _json_processor(proc, dialect):
+    """The JSON column's own processor, but text already encoded passes through, and an empty list
+    (most flags) is encoded once."""
+    if dialect.name == "postgresql":
+        from psycopg.types.json import Json
+
+        def encoded(text):
+            return Json(text, dumps=str)
+    else:
+        encoded = str
+    empty = proc([])
+
+    def process(value):
+        if value.__class__ is EncodedJSON:
+            return encoded(value)
+        if value.__class__ is list and not value:
+            return empty
+        return proc(value)
+    return process
+
+
 def _plan(dialect, key, statement, keys: tuple):
     """How to run `statement` for rows with these keys: SQL, parameter order, fixed values, processors."""
     plan = _PLANS.get((id(dialect), key, keys))
@@ -55,6 +81,8 @@ def _plan(dialect, key, statement, keys: tuple):
             if name not in keys and name not in fixed:
                 fixed[name] = bind.effective_value
             proc = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if proc is not None and isinstance(bind.type, sa.JSON):
+                proc = _json_processor(proc, dialect)
             if proc is not None:
                 procs.append((i, name, proc, isinstance(bind.type, (sa.DateTime, sa.Date))))
         plan = _PLANS[(id(dialect), key, keys)] = (str(compiled), names, procs, fixed, compiled.positional)

@@ -18,7 +18,7 @@ AREA_TOLERANCE = Decimal("0.5")  # area_check: more than 0.5 m² off the record 
 DUNNING_ORDER = ("none", "reminder", "notice_delivered", "lawyer_letter", "lawsuit", "judgment", "closed")
 
 
-@dataclass
+@dataclass(slots=True)
 class BillState:
     season: str
     due_fen: int
@@ -29,7 +29,7 @@ class BillState:
         return max(self.due_fen - self.paid_fen, 0)
 
 
-@dataclass
+@dataclass(slots=True)
 class PaymentSeen:
     """A payment already in the journal (or earlier in this batch) on this household."""
     op_id: str | None
@@ -38,7 +38,7 @@ class PaymentSeen:
     state: str
 
 
-@dataclass
+@dataclass(slots=True)
 class HouseholdState:
     id: str
     status: str
@@ -60,7 +60,7 @@ class Context:
     used_receipts: dict  # receipt_no -> op_id of the payment that used it (grows within a batch)
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     status: str  # applied | held | rejected
     flags: list[str] = field(default_factory=list)

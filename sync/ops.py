@@ -38,17 +38,34 @@ class Op:
     at_raw: str
     data: dict  # validated and normalised
     payload_hash: str
+    canonical: str = ""  # the canonical text the hash was made of (canonical_text)
 
 
 # json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":")), with the encoder built once
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
-def payload_hash(raw: dict) -> str:
+def canonical_text(raw: dict) -> str:
+    """What makes an operation what it is (not its op_id or seq), as canonical JSON text."""
+    return _CANONICAL({"type": raw.get("type"), "household_id": raw.get("household_id"), "at": raw.get("at"),
+                       "data": raw.get("data")})
+
+
+def payload_hash(raw: dict, canonical: str | None = None) -> str:
     """Hash of what makes an operation what it is; the same op_id with another hash is `op_id_reused`."""
-    canon = {"type": raw.get("type"), "household_id": raw.get("household_id"), "at": raw.get("at"),
-             "data": raw.get("data")}
-    return hashlib.sha256(_CANONICAL(canon).encode()).hexdigest()
+    return hashlib.sha256((canonical if canonical is not None else canonical_text(raw)).encode()).hexdigest()
+
+
+_ENVELOPE = frozenset(("op_id", "seq", "type", "household_id", "at", "data"))
+
+
+def payload_text(raw: dict, op: "Op") -> str | None:
+    """The whole operation as JSON text, made from the canonical text its hash was made of: op_id and seq
+    in front of it. The same JSON object as `raw` (keys in another order); None when `raw` carries keys
+    beyond the envelope, which the caller then encodes itself."""
+    if len(raw) != len(_ENVELOPE) or not _ENVELOPE.issuperset(raw):
+        return None
+    return f'{{"op_id":"{op.op_id}","seq":{op.seq},{op.canonical[1:]}'
 
 
 _CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -262,5 +279,6 @@ def parse_op(raw, nul_free: bool = False) -> Op | OpError:
     _READERS[raw["type"]](fields)
     if fields.error:
         return fields.error
+    canonical = canonical_text(raw)
     return Op(op_id=raw["op_id"], seq=seq, type=raw["type"], household_id=household_id, at=at,
-              at_raw=raw["at"], data=fields.out, payload_hash=payload_hash(raw))
+              at_raw=raw["at"], data=fields.out, payload_hash=payload_hash(raw, canonical), canonical=canonical)

@@ -10,9 +10,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from sync import merge
-from sync.ops import MAX_SEQ, Op, OpError, has_nul, valid_op_id
+from sync.ops import MAX_SEQ, Op, OpError, has_nul, payload_text, valid_op_id
 
-from ..changes import audit_rows, execute_rows, insert_rows, touch
+from ..changes import EncodedJSON, audit_rows, execute_rows, insert_rows, touch
 from ..errors import message, wants_english
 from ..extensions import db
 from ..models import (Allocation, Assignment, Bill, FieldRecord, Household, Operation, Party, Payment, Quarantine,
@@ -51,9 +51,9 @@ class _Reads:
         self.households = sa.select(h.id, h.status, h.area_m2, h.dunning_stage, h.building_id, h.owner_id) \
             .where(among(h.id, "ids"))
         self.seasons = sa.select(s.id, s.open).order_by(s.starts_on)
-        # Oldest season first within each household, as HouseholdState wants them: sorted by the database.
+        # In the order of the unique index (household, season id): no sort in the database (see Batch).
         self.bills = sa.select(b.id, b.household_id, b.season_id, b.due_fen, b.paid_fen) \
-            .join(_SEASON, s.id == b.season_id).where(among(b.household_id, "ids")).order_by(b.household_id, s.starts_on)
+            .where(among(b.household_id, "ids")).order_by(b.household_id, b.season_id)
         self.payments_seen = sa.select(p.household_id, p.op_id, p.amount_fen, p.collected_at, p.state).where(
             among(p.household_id, "ids"), p.kind == "payment", p.state != "voided", among(p.amount_fen, "amounts"),
             p.collected_at.between(sa.bindparam("since"), sa.bindparam("until")))
@@ -139,6 +139,12 @@ class Batch:
             for bill_id, hid, season_id, due, paid in conn.execute(q.bills, {"ids": ids(self.households)}).all():
                 bills[hid].append(BillState(season_id, due, paid))
                 self.bill_ids[(hid, season_id)] = bill_id
+            # HouseholdState wants the oldest season first. Season ids ("2025-2026") sort as their seasons
+            # start, so the rows came that way; should a season ever be named otherwise, they are sorted here.
+            rank = {row.id: i for i, row in enumerate(season_rows)}
+            if sorted(rank) != list(rank):
+                for listed in bills.values():
+                    listed.sort(key=lambda b: rank.get(b.season, 0))
         seen = defaultdict(list)
         amounts = {p.data["amount_fen"] for p in valid if p.type == "payment"}
         if self.households and amounts:
@@ -241,9 +247,15 @@ class Batch:
                 "seq": raw.get("seq") if isinstance(raw.get("seq"), int) and not isinstance(raw.get("seq"), bool)
                 and 0 < raw.get("seq") < MAX_SEQ else None, "type": str(raw.get("type"))[:20], "household_id": parsed.household_id if parsed else
                 (raw.get("household_id") if isinstance(raw.get("household_id"), str) else None),
-                "payload": raw, "payload_hash": parsed.payload_hash if parsed else _hash(raw), "status": status,
+                "payload": self._payload(raw, parsed), "payload_hash": parsed.payload_hash if parsed else _hash(raw), "status": status,
                 "result": result, "at_corrected": at_corrected, "sync_session_id": self.session_id,
                 "received_at": self.now}
+
+    @staticmethod
+    def _payload(raw, parsed):
+        """The operation as sent, stored as JSON: text made from its canonical text when it can be."""
+        text = payload_text(raw, parsed) if parsed else None
+        return EncodedJSON(text) if text is not None else raw
 
     def _record_rejected(self, raw, result, op_id, parsed=None):
         if has_nul(raw):  # kept only in quarantine, as JSON text: no text column may hold a NUL
@@ -326,9 +338,7 @@ class Batch:
             # Core inserts of the tables (not ORM bulk inserts), and the new ids read back by the unique op_id:
             # RETURNING in parameter order makes SQLite insert one row per statement.
             insert_rows(Payment, self.payments)
-            q = _reads(s.connection())
-            payment_ids = dict(s.connection().execute(
-                q.payment_ids, {"ids": q.values([p["op_id"] for p in self.payments])}).all())
+            payment_ids = _new_payment_ids(s.connection(), [p["op_id"] for p in self.payments])
         if self.allocations:
             insert_rows(Allocation, [{"payment_id": payment_ids[a.pop("op_id")], **a}
                                               for a in self.allocations])
@@ -387,6 +397,26 @@ class Batch:
             insert_rows(Quarantine, self.quarantine)
         audit_rows(self.audits)
         touch(self.touched, now=self.now)
+
+
+def _new_payment_ids(conn, op_ids: list[str]) -> dict[str, int]:
+    """The ids of the payments just inserted, in this order: op_id -> id.
+
+    SQLite, under the write lock this transaction holds, gives the rows of one insert consecutive rowids
+    ending at last_insert_rowid(); two lookups check the ends (if the first and the last are ours, the n
+    rows fill the n ids between). Otherwise, and on PostgreSQL, they are read back by op_id."""
+    if conn.dialect.name == "sqlite":
+        last = conn.exec_driver_sql("SELECT last_insert_rowid()").scalar()
+        first = last - len(op_ids) + 1
+        ends = dict(conn.execute(_PAY_ENDS, {"first": first, "last": last}).all())
+        if ends.get(first) == op_ids[0] and ends.get(last) == op_ids[-1]:
+            return dict(zip(op_ids, range(first, last + 1)))
+        log.warning("push: payment ids not consecutive, reading them back")
+    q = _reads(conn)
+    return dict(conn.execute(q.payment_ids, {"ids": q.values(op_ids)}).all())
+
+
+_PAY_ENDS = sa.select(_PAY.c.id, _PAY.c.op_id).where(_PAY.c.id.in_([sa.bindparam("first"), sa.bindparam("last")]))
 
 
 def _hash(raw) -> str:

@@ -1,0 +1,90 @@
+"""What push stores besides the money: the operation as sent, and payment rows matched to their ids.
+
+Both are built by shortcuts for speed (issue 3): the stored payload is made from the canonical text the
+hash was made of, and on SQLite the new payment ids are worked out from last_insert_rowid(). These tests
+hold the shortcuts to the plain answers."""
+import json
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from server.changes import begin_write
+from server.extensions import db
+from server.models import Allocation, Bill, Operation, Payment, Season
+from server.sync_api import batch as batch_module
+from tests.invariants import check_invariants
+
+
+def _stored(op_id):
+    return db.session.scalar(sa.select(Operation.payload).where(Operation.op_id == op_id))
+
+
+def test_the_stored_operation_is_the_json_object_the_phone_sent(phone):
+    phone.pull_all()
+    hid = next(iter(phone.households))
+    plain = phone.payment(hid, 100)
+    chinese = phone.payment(hid, 200, payer="欧阳明月", note="现金，\"找零\" 0.5 元 \\ 𠮷")
+    newer = dict(phone.payment(hid, 300), client_note="a field of a later app version")  # beyond the envelope
+    visit = phone.op("visit", hid, {"kind": "survey", "text": "满意", "satisfaction": 5})
+    status, body = phone.push([plain, chinese, newer, visit])
+    assert status == 200 and {r["status"] for r in body["results"]} == {"applied"}
+    for sent in (plain, chinese, newer, visit):
+        stored = _stored(sent["op_id"])
+        assert (json.loads(stored) if isinstance(stored, str) else stored) == sent
+    # A resend is recognised as the same operation (its hash is unchanged), and a changed one is not.
+    status, body = phone.push([chinese, dict(plain, data=dict(plain["data"], amount_fen=101))])
+    assert [r["status"] for r in body["results"]] == ["duplicate", "rejected"]
+    assert body["results"][1]["error"]["code"] == "op_id_reused"
+    check_invariants()
+
+
+def test_each_allocation_belongs_to_its_own_payment(phone):
+    phone.pull_all()
+    ids = sorted(h for h, r in phone.households.items() if r["bills"][-1]["balance_fen"] > 2000)
+    assert len(ids) >= 10
+    ops = [phone.payment(hid, 1000 + i) for i, hid in enumerate(ids)]
+    status, body = phone.push(ops)
+    assert status == 200
+    rows = db.session.execute(sa.select(Payment.op_id, Payment.household_id, Payment.amount_fen, Bill.household_id,
+                                        Allocation.amount_fen)
+                              .join(Allocation, Allocation.payment_id == Payment.id)
+                              .join(Bill, Bill.id == Allocation.bill_id)
+                              .where(Payment.op_id.in_([o["op_id"] for o in ops]))).all()
+    assert len(rows) == len(ops)
+    sent = {o["op_id"]: (o["household_id"], o["data"]["amount_fen"]) for o in ops}
+    for op_id, household, amount, bill_household, allocated in rows:
+        assert sent[op_id] == (household, amount) and bill_household == household and allocated == amount
+    check_invariants()
+
+
+def test_new_payment_ids_are_read_back_when_they_are_not_the_last_rows(app, phone):
+    phone.pull_all()
+    hid = next(iter(phone.households))
+    ops = [phone.payment(hid, 100), phone.payment(hid, 200)]
+    phone.push(ops)
+    expected = dict(db.session.execute(sa.select(Payment.op_id, Payment.id)
+                                       .where(Payment.op_id.in_([o["op_id"] for o in ops]))).all())
+    db.session.commit()
+    conn = begin_write()
+    # The last inserted row is not one of these (another insert came after): the shortcut must notice.
+    phone_ops = [o["op_id"] for o in ops]
+    assert batch_module._new_payment_ids(conn, list(reversed(phone_ops))) == expected
+    db.session.rollback()
+
+
+def test_oldest_first_follows_the_season_dates_even_when_their_names_sort_otherwise(phone):
+    """Bills are read in the order of season ids, which sort as the seasons start; a season named out of
+    that order (here "2099-2100" for the winter of 2023) is still the oldest."""
+    phone.pull_all()
+    hid = next(h for h, r in phone.households.items() if r["bills"][-1]["balance_fen"] > 10000)
+    db.session.add(Season(id="2099-2100", starts_on=date(2023, 11, 15), ends_on=date(2024, 3, 15), open=False))
+    db.session.flush()
+    db.session.add(Bill(household_id=hid, season_id="2099-2100", area_m2=Decimal("50.00"), price_yuan=Decimal("24.00"),
+                        due_fen=5000, paid_fen=0, issued_on=date(2023, 11, 1)))
+    db.session.commit()
+    op = phone.payment(hid, 6000, season=None)
+    status, body = phone.push([op])
+    assert status == 200
+    assert body["results"][0]["allocations"][0] == {"season": "2099-2100", "amount_fen": 5000}
+    check_invariants()
