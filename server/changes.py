@@ -1,4 +1,5 @@
 """Recording changes: the change log that pulls read and the audit log (DESIGN.md inv. 4, 7)."""
+import re
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -85,12 +86,28 @@ def _plan(dialect, key, statement, keys: tuple):
                 proc = _json_processor(proc, dialect)
             if proc is not None:
                 procs.append((i, name, proc, isinstance(bind.type, (sa.DateTime, sa.Date))))
-        plan = _PLANS[(id(dialect), key, keys)] = (str(compiled), names, procs, fixed, compiled.positional)
+        plan = _PLANS[(id(dialect), key, keys)] = (str(compiled), names, procs, fixed, compiled.positional,
+                                                   _multirow(dialect, statement, str(compiled)))
     return plan
 
 
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+def _multirow(dialect, statement, sql: str):
+    """PostgreSQL: the rows of an INSERT go in by COPY, not one statement per row (psycopg's executemany
+    pipelines them, but the server still runs each on its own: half of a push there). Returns
+    (COPY statement, the columns in its order) or None."""
+    if dialect.name != "postgresql" or not isinstance(statement, sa.sql.dml.Insert):
+        return None
+    head, sep, values = sql.partition(" VALUES ")
+    if not sep or "RETURNING" in values or not head.startswith("INSERT INTO "):
+        return None
+    return "COPY " + head[len("INSERT INTO "):] + " FROM STDIN", tuple(_NAMED.findall(values))
+
+
 def _run(conn, plan, rows: list[dict]):
-    sql, names, procs, fixed, positional = plan
+    sql, names, procs, fixed, positional, multirow = plan
     if fixed:
         rows = [dict(r) for r in rows]
         for name, value in fixed.items():
@@ -117,6 +134,13 @@ def _run(conn, plan, rows: list[dict]):
         for _i, name, proc, _memo in procs:
             for p in params:
                 p[name] = proc(p[name])
+        if multirow is not None and len(params) > 1:
+            copy_sql, order = multirow
+            get = itemgetter(*order)
+            with conn.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                for p in params:
+                    copy.write_row(get(p) if len(order) > 1 else (p[order[0]],))
+            return
     conn.exec_driver_sql(sql, params)
 
 

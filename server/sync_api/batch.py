@@ -60,7 +60,6 @@ class _Reads:
         self.assignments = sa.select(a.building_id, a.valid_from, a.valid_to) \
             .where(a.user_id == sa.bindparam("user_id"), among(a.building_id, "ids"))
         self.receipts = sa.select(p.receipt_no, p.op_id).where(among(p.receipt_no, "ids"))
-        self.payment_ids = sa.select(p.op_id, p.id).where(among(p.op_id, "ids"))
         self.field_ids = sa.select(FieldRecord.__table__.c.op_id, FieldRecord.__table__.c.id) \
             .where(among(FieldRecord.__table__.c.op_id, "ids"))
 
@@ -337,13 +336,16 @@ class Batch:
         if self.payments:
             # Core inserts of the tables (not ORM bulk inserts), and the new ids read back by the unique op_id:
             # RETURNING in parameter order makes SQLite insert one row per statement.
+            # Ids drawn first and written with the rows: nothing to read back to link the allocations.
+            payment_ids = {}
+            for row, payment_id in zip(self.payments, _draw_payment_ids(s.connection(), len(self.payments))):
+                row["id"] = payment_ids[row["op_id"]] = payment_id
             insert_rows(Payment, self.payments)
-            payment_ids = _new_payment_ids(s.connection(), [p["op_id"] for p in self.payments])
         if self.allocations:
             insert_rows(Allocation, [{"payment_id": payment_ids[a.pop("op_id")], **a}
                                               for a in self.allocations])
         if self.bill_deltas:
-            execute_rows(_BILL_PAID, [{"b_id": k, "delta": v} for k, v in self.bill_deltas.items()])
+            _add_paid(s.connection(), self.bill_deltas)
         field_ids = {}
         if self.fields:
             insert_rows(FieldRecord, self.fields)
@@ -399,24 +401,34 @@ class Batch:
         touch(self.touched, now=self.now)
 
 
-def _new_payment_ids(conn, op_ids: list[str]) -> dict[str, int]:
-    """The ids of the payments just inserted, in this order: op_id -> id.
-
-    SQLite, under the write lock this transaction holds, gives the rows of one insert consecutive rowids
-    ending at last_insert_rowid(); two lookups check the ends (if the first and the last are ours, the n
-    rows fill the n ids between). Otherwise, and on PostgreSQL, they are read back by op_id."""
-    if conn.dialect.name == "sqlite":
-        last = conn.exec_driver_sql("SELECT last_insert_rowid()").scalar()
-        first = last - len(op_ids) + 1
-        ends = dict(conn.execute(_PAY_ENDS, {"first": first, "last": last}).all())
-        if ends.get(first) == op_ids[0] and ends.get(last) == op_ids[-1]:
-            return dict(zip(op_ids, range(first, last + 1)))
-        log.warning("push: payment ids not consecutive, reading them back")
-    q = _reads(conn)
-    return dict(conn.execute(q.payment_ids, {"ids": q.values(op_ids)}).all())
+# PostgreSQL: every bill's new paid amount in one statement instead of one UPDATE per bill.
+_BILL_PAID_MANY = sa.text("UPDATE bill SET paid_fen = bill.paid_fen + d.delta "
+                          "FROM unnest(CAST(:ids AS BIGINT[]), CAST(:deltas AS BIGINT[])) AS d(id, delta) "
+                          "WHERE bill.id = d.id")
 
 
-_PAY_ENDS = sa.select(_PAY.c.id, _PAY.c.op_id).where(_PAY.c.id.in_([sa.bindparam("first"), sa.bindparam("last")]))
+def _add_paid(conn, deltas: dict[int, int]):
+    """Add each allocation total to its bill's paid_fen cache (DESIGN.md inv. 2), in this transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_BILL_PAID_MANY, {"ids": list(deltas), "deltas": list(deltas.values())})
+    else:
+        execute_rows(_BILL_PAID, [{"b_id": k, "delta": v} for k, v in deltas.items()])
+
+
+_PAYMENT_IDS = {
+    # The payment id sequence, n values at once (safe alongside any other writer).
+    "postgresql": sa.text("SELECT nextval(pg_get_serial_sequence('payment', 'id')) FROM generate_series(1, :n)"),
+    # The ids after the largest: safe because this transaction holds SQLite's write lock (BEGIN IMMEDIATE).
+    "sqlite": sa.text("SELECT coalesce(max(id), 0) FROM payment"),
+}
+
+
+def _draw_payment_ids(conn, n: int) -> list[int]:
+    """n fresh payment ids for the rows this transaction is about to insert."""
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(_PAYMENT_IDS["postgresql"], {"n": n}).scalars())
+    last = conn.execute(_PAYMENT_IDS["sqlite"]).scalar()
+    return list(range(last + 1, last + 1 + n))
 
 
 def _hash(raw) -> str:

@@ -1,18 +1,16 @@
 """What push stores besides the money: the operation as sent, and payment rows matched to their ids.
 
 Both are built by shortcuts for speed (issue 3): the stored payload is made from the canonical text the
-hash was made of, and on SQLite the new payment ids are worked out from last_insert_rowid(). These tests
-hold the shortcuts to the plain answers."""
+hash was made of, and payment ids are drawn before the rows are inserted. These tests hold the shortcuts
+to the plain answers."""
 import json
 from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from server.changes import begin_write
 from server.extensions import db
 from server.models import Allocation, Bill, Operation, Payment, Season
-from server.sync_api import batch as batch_module
 from tests.invariants import check_invariants
 
 
@@ -58,19 +56,23 @@ def test_each_allocation_belongs_to_its_own_payment(phone):
     check_invariants()
 
 
-def test_new_payment_ids_are_read_back_when_they_are_not_the_last_rows(app, phone):
+def test_ids_drawn_by_pushes_and_ids_given_to_clerks_reversals_never_meet(phone, desk):
+    """Push draws payment ids before inserting (the sequence on PostgreSQL, after the largest on SQLite);
+    a clerk's reversal takes its id from the database. Interleaved, every id is still unique."""
     phone.pull_all()
-    hid = next(iter(phone.households))
-    ops = [phone.payment(hid, 100), phone.payment(hid, 200)]
-    phone.push(ops)
-    expected = dict(db.session.execute(sa.select(Payment.op_id, Payment.id)
-                                       .where(Payment.op_id.in_([o["op_id"] for o in ops]))).all())
-    db.session.commit()
-    conn = begin_write()
-    # The last inserted row is not one of these (another insert came after): the shortcut must notice.
-    phone_ops = [o["op_id"] for o in ops]
-    assert batch_module._new_payment_ids(conn, list(reversed(phone_ops))) == expected
-    db.session.rollback()
+    hid = next(h for h, r in phone.households.items() if r["bills"][-1]["balance_fen"] > 10000)
+    first = phone.payment(hid, 1000)
+    assert phone.push([first])[1]["results"][0]["status"] == "applied"
+    void = phone.op("payment_void", hid, {"payment_op_id": first["op_id"], "reason": "收错户"})
+    phone.push([void])
+    [item] = [i for i in desk.review("void_request") if i["op_id"] == void["op_id"]]
+    assert desk.resolve(item["id"], "void", "wrong household").status_code == 200
+    later = [phone.payment(hid, 1001), phone.payment(hid, 1002)]
+    assert [r["status"] for r in phone.push(later)[1]["results"]] == ["applied", "applied"]
+    rows = db.session.execute(sa.select(Payment.id, Payment.kind).where(Payment.household_id == hid)).all()
+    ids = [r.id for r in rows]
+    assert len(ids) == len(set(ids)) and {"reversal", "payment"} <= {r.kind for r in rows}
+    check_invariants()
 
 
 def test_oldest_first_follows_the_season_dates_even_when_their_names_sort_otherwise(phone):
