@@ -416,19 +416,19 @@ def _add_paid(conn, deltas: dict[int, int]):
 
 
 _PAYMENT_IDS = {
-    # The payment id sequence, n values at once (safe alongside any other writer).
-    "postgresql": sa.text("SELECT nextval(pg_get_serial_sequence('payment', 'id')) FROM generate_series(1, :n)"),
-    # The ids after the largest: safe because this transaction holds SQLite's write lock (BEGIN IMMEDIATE).
-    "sqlite": sa.text("SELECT coalesce(max(id), 0) FROM payment"),
+    # A block of n values of the payment id sequence: the next one moved on by n. Pushes and clerks' payments
+    # all write under the writer lock (changes.begin_write), and the primary key would refuse an id taken twice.
+    "postgresql": sa.text("WITH s AS (SELECT pg_get_serial_sequence('payment', 'id')::regclass AS seq) "
+                          "SELECT setval(s.seq, nextval(s.seq) + :n - 1) FROM s"),
+    # The ids after the largest: this transaction holds SQLite's write lock (BEGIN IMMEDIATE).
+    "sqlite": sa.text("SELECT coalesce(max(id), 0) + :n FROM payment"),
 }
 
 
 def _draw_payment_ids(conn, n: int) -> list[int]:
     """n fresh payment ids for the rows this transaction is about to insert."""
-    if conn.dialect.name == "postgresql":
-        return list(conn.execute(_PAYMENT_IDS["postgresql"], {"n": n}).scalars())
-    last = conn.execute(_PAYMENT_IDS["sqlite"]).scalar()
-    return list(range(last + 1, last + 1 + n))
+    last = conn.execute(_PAYMENT_IDS[conn.dialect.name], {"n": n}).scalar()
+    return list(range(last - n + 1, last + 1))
 
 
 def _hash(raw) -> str:
