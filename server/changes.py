@@ -100,8 +100,11 @@ def _multirow(dialect, statement, sql: str):
     (COPY statement, the columns in its order) or None."""
     if dialect.name != "postgresql" or not isinstance(statement, sa.sql.dml.Insert):
         return None
+    # Only a plain INSERT: COPY knows nothing of ON CONFLICT (device_seq's) or RETURNING.
+    if getattr(statement, "_post_values_clause", None) is not None or statement._returning:
+        return None
     head, sep, values = sql.partition(" VALUES ")
-    if not sep or "RETURNING" in values or not head.startswith("INSERT INTO "):
+    if not sep or not head.startswith("INSERT INTO ") or " ON CONFLICT " in values or " RETURNING " in values:
         return None
     return "COPY " + head[len("INSERT INTO "):] + " FROM STDIN", tuple(_NAMED.findall(values))
 
@@ -137,9 +140,15 @@ def _run(conn, plan, rows: list[dict]):
         if multirow is not None and len(params) > 1:
             copy_sql, order = multirow
             get = itemgetter(*order)
-            with conn.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
-                for p in params:
-                    copy.write_row(get(p) if len(order) > 1 else (p[order[0]],))
+            dbapi_error = conn.dialect.loaded_dbapi.Error
+            try:
+                with conn.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                    for p in params:
+                        copy.write_row(get(p) if len(order) > 1 else (p[order[0]],))
+            except dbapi_error as e:
+                # As SQLAlchemy raises it for its own statements (IntegrityError for a taken op_id, …), so the
+                # caller's handling (push: decide again, or apply op by op) is the same for both paths.
+                raise sa.exc.DBAPIError.instance(copy_sql, None, e, dbapi_error, dialect=conn.dialect) from e
             return
     conn.exec_driver_sql(sql, params)
 

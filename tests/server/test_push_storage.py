@@ -4,13 +4,15 @@ Both are built by shortcuts for speed (issue 3): the stored payload is made from
 hash was made of, and payment ids are drawn before the rows are inserted. These tests hold the shortcuts
 to the plain answers."""
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
+from server.changes import insert_rows
 from server.extensions import db
-from server.models import Allocation, Bill, Operation, Payment, Season
+from server.models import Allocation, Bill, ChangeLog, Operation, Payment, Season, SyncSession
 from tests.invariants import check_invariants
 
 
@@ -90,3 +92,33 @@ def test_oldest_first_follows_the_season_dates_even_when_their_names_sort_otherw
     assert status == 200
     assert body["results"][0]["allocations"][0] == {"season": "2099-2100", "amount_fen": 5000}
     check_invariants()
+
+
+def test_a_seq_delivered_again_beyond_a_gap_is_no_error(phone):
+    """device_seq keeps the seqs beyond a gap; the same seq again (a resend, or another op reusing it) is
+    recorded once (ON CONFLICT DO NOTHING, which the bulk path must keep) and answered normally."""
+    phone.pull_all()
+    hid = next(iter(phone.households))
+    first = [dict(phone.payment(hid, 100), seq=50), dict(phone.payment(hid, 101), seq=51)]
+    again = [dict(phone.payment(hid, 200), seq=50), dict(phone.payment(hid, 201), seq=51)]
+    for ops in (first, first, again):
+        status, body = phone.push(ops)
+        assert status == 200, body
+    assert [r["status"] for r in body["results"]] == ["applied", "applied"]
+    # One sync session per push: none of them failed and fell back to one operation at a time.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SyncSession)
+                             .where(SyncSession.device_id == phone.device_id, SyncSession.kind == "push")) == 3
+    check_invariants()
+
+
+def test_a_bulk_insert_that_breaks_a_constraint_raises_sqlalchemys_integrity_error(phone):
+    """On PostgreSQL rows go in by COPY, outside SQLAlchemy's statements: its errors must still arrive as
+    SQLAlchemy's, which push catches to decide again or to apply operation by operation."""
+    phone.pull_all()
+    hid = next(iter(phone.households))
+    row = {"change_seq": 2_000_000_000, "household_id": hid, "at": datetime(2026, 11, 27, 2, 0)}
+    with pytest.raises(sa.exc.IntegrityError):
+        insert_rows(ChangeLog, [row, dict(row)])
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ChangeLog)
+                             .where(ChangeLog.change_seq == 2_000_000_000)) == 0
