@@ -61,7 +61,7 @@ def run(label, database_url, args):
         idle, idle_wire, _, idle_s = pull(server, token, cursor)
         assert idle["households"] == [] and not idle["reset"]
     finally:
-        server.stop()
+        server.close()
     print(f"{label:10} snapshot of {households} households in {pages} page(s): {wire / households:6.1f} B/household "
           f"gzip (goal ≤ 150; {plain / households:6.0f} B uncompressed), {seconds * 1000:6.0f} ms "
           f"(median of {args.runs}) | idle pull {idle_wire} B (goal ≤ 1024) in {idle_s * 1000:.0f} ms", flush=True)

@@ -283,7 +283,7 @@ def run_once(engine_kind, url, args):
         server.start()
         ours, elapsed, ops, flags = bench_ours(server, args.payments, args.batch)
     finally:
-        server.stop()
+        server.close()
     if engine_kind == "postgresql":
         raw_url, drop = postgres_database(url)
         drops.append(drop)

@@ -4,6 +4,7 @@ Used by the conformance run, the end-to-end tests in Chromium and the real-proce
 loopback only and stops with the fixture (PROTOCOL.md's demo data contract, ../shared/tools/serve.py).
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -88,8 +89,13 @@ class LiveServer:
         except OSError:
             return ""
 
+    def close(self):
+        """Stop the server and remove its folder (database, data files, log): nothing is left in /tmp."""
+        self.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
     def __enter__(self):
         return self.prepare().start()
 
     def __exit__(self, *exc):
-        self.stop()
+        self.close()

@@ -95,6 +95,7 @@ def server(database):
     live.prepare().start()
     yield live
     live.kill()
+    live.close()
 
 
 def journal_counts(server, op_ids):
