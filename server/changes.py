@@ -185,7 +185,7 @@ def insert_rows(table, rows: list[dict]):
 
 def touch(household_ids, now=None):
     """Log a change of these households' records, in the caller's transaction. The change-log row is
-    what a pull reads, and its change_seq is the record's version (records.py)."""
+    what a pull reads, and their number is the record's version (records.py)."""
     ids = sorted(set(household_ids))
     if ids:
         insert_rows(ChangeLog, [{"household_id": h, "at": now or utcnow()} for h in ids])

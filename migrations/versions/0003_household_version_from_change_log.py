@@ -1,8 +1,8 @@
 """household version is read from the change log
 
-A household's `version` is now the change_seq of its latest change-log row (DESIGN.md inv. 7 holds by
-construction: every change writes a row with a larger change_seq), so the column, which every push
-rewrote on hundreds of scattered rows, goes.
+A household's `version` is now the number of its change-log rows (DESIGN.md inv. 7 holds by
+construction: every change writes one, none is deleted), so the column, which every push rewrote on
+hundreds of scattered rows, goes.
 
 Revision ID: 0003
 Revises: 0002

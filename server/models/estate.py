@@ -40,7 +40,7 @@ class Party(Model):
 
 
 class Household(Model):
-    """户: one flat or shop. Its `version` on the phone is the change_seq of its latest change-log row
+    """户: one flat or shop. Its `version` on the phone is the number of its change-log rows
     (server/sync_api/records.py), so it grows with every change a phone must see (DESIGN.md inv. 7)."""
     __tablename__ = "household"
     __table_args__ = (sa.UniqueConstraint("building_id", "unit", "room", name="uq_household_address"),)
