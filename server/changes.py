@@ -87,14 +87,14 @@ def _plan(dialect, key, statement, keys: tuple):
             if proc is not None:
                 procs.append((i, name, proc, isinstance(bind.type, (sa.DateTime, sa.Date))))
         plan = _PLANS[(id(dialect), key, keys)] = (str(compiled), names, procs, fixed, compiled.positional,
-                                                   _multirow(dialect, statement, str(compiled)))
+                                                   _copy_plan(dialect, statement, str(compiled)))
     return plan
 
 
 _NAMED = re.compile(r"%\((\w+)\)s")
 
 
-def _multirow(dialect, statement, sql: str):
+def _copy_plan(dialect, statement, sql: str):
     """PostgreSQL: the rows of an INSERT go in by COPY, not one statement per row (psycopg's executemany
     pipelines them, but the server still runs each on its own: half of a push there). Returns
     (COPY statement, the columns in its order) or None."""
@@ -110,7 +110,7 @@ def _multirow(dialect, statement, sql: str):
 
 
 def _run(conn, plan, rows: list[dict]):
-    sql, names, procs, fixed, positional, multirow = plan
+    sql, names, procs, fixed, positional, copy_plan = plan
     if fixed:
         rows = [dict(r) for r in rows]
         for name, value in fixed.items():
@@ -137,8 +137,8 @@ def _run(conn, plan, rows: list[dict]):
         for _i, name, proc, _memo in procs:
             for p in params:
                 p[name] = proc(p[name])
-        if multirow is not None and len(params) > 1:
-            copy_sql, order = multirow
+        if copy_plan is not None and len(params) > 1:
+            copy_sql, order = copy_plan
             get = itemgetter(*order)
             dbapi_error = conn.dialect.loaded_dbapi.Error
             try:
@@ -161,7 +161,7 @@ def execute_rows(statement, rows: list[dict]):
 
 
 def insert_rows(table, rows: list[dict]):
-    """executemany of INSERTs of plain dicts, each statement compiled once per process.
+    """executemany of INSERTs of plain dicts (COPY on PostgreSQL), each statement compiled once per process.
 
     The same SQL and the same stored values as `session.execute(table.insert(), rows)` (each column's own
     bind processor: JSON serialised, dates formatted as SQLAlchemy does; Python-side defaults filled), without

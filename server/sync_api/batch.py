@@ -242,11 +242,18 @@ class Batch:
         return dict(first, status="duplicate")
 
     def _operation_row(self, raw, parsed, result, status, at_corrected=None):
-        return {"op_id": raw["op_id"], "device_id": self.device_id, "user_id": self.user_id,
-                "seq": raw.get("seq") if isinstance(raw.get("seq"), int) and not isinstance(raw.get("seq"), bool)
-                and 0 < raw.get("seq") < MAX_SEQ else None, "type": str(raw.get("type"))[:20], "household_id": parsed.household_id if parsed else
-                (raw.get("household_id") if isinstance(raw.get("household_id"), str) else None),
-                "payload": self._payload(raw, parsed), "payload_hash": parsed.payload_hash if parsed else _hash(raw), "status": status,
+        if parsed:  # checked by parse_op
+            seq, household_id = parsed.seq, parsed.household_id
+        else:
+            seq, household_id = raw.get("seq"), raw.get("household_id")
+            if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < MAX_SEQ:
+                seq = None
+            if not isinstance(household_id, str):
+                household_id = None
+        return {"op_id": raw["op_id"], "device_id": self.device_id, "user_id": self.user_id, "seq": seq,
+                "type": str(raw.get("type"))[:20], "household_id": household_id,
+                "payload": self._payload(raw, parsed),
+                "payload_hash": parsed.payload_hash if parsed else _hash(raw), "status": status,
                 "result": result, "at_corrected": at_corrected, "sync_session_id": self.session_id,
                 "received_at": self.now}
 
