@@ -10,14 +10,13 @@ from .base import Model, created_at
 class Operation(Model):
     """One field operation. The unique op_id is the permanent idempotency key (PROTOCOL.md, Push)."""
     __tablename__ = "operation"
-    __table_args__ = (sa.Index("ix_operation_device_seq", "device_id", "seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     op_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
     device_id: Mapped[str | None] = mapped_column(sa.String(36))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     seq: Mapped[int | None] = mapped_column(sa.BigInteger)
     type: Mapped[str] = mapped_column(sa.String(20))
-    household_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
+    household_id: Mapped[str | None] = mapped_column(sa.String(36))
     payload: Mapped[dict] = mapped_column(sa.JSON)
     payload_hash: Mapped[str] = mapped_column(sa.String(64))
     status: Mapped[str] = mapped_column(sa.String(10))  # applied | held | rejected
