@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from .duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW, CapturedPayment, duplicate_suspects  # noqa: F401  (batch.py reads the window)
+from .duplicates import CapturedPayment, duplicate_suspects
 from .money import OpenBill, allocate
 from .ops import SHANGHAI, Op
 
@@ -120,9 +120,8 @@ def decide_payment(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
     if other is not None and other != op.op_id:
         flags.append("receipt_duplicate")
     utc = timezone.utc
-    # Only payments of the same amount can be suspects (duplicates.py): the others need not be built.
     known = [CapturedPayment(p.op_id or "", hh.id, p.amount_fen, p.collected_at.replace(tzinfo=utc))
-             for p in hh.payments if p.state != "voided" and p.amount_fen == amount]
+             for p in hh.payments if p.state != "voided"]
     if known and duplicate_suspects(CapturedPayment(op.op_id, hh.id, amount, at.replace(tzinfo=utc)), known):
         flags.append("duplicate_suspect")
     decision = Decision("held" if ctx.device_revoked else "applied", collected_at=at)

@@ -83,6 +83,11 @@ def valid_op_id(value) -> bool:
     return True
 
 
+def valid_seq(value) -> bool:
+    """A per-device sequence number: a positive integer that fits the signed 64-bit column."""
+    return _is_int(value) and 1 <= value < MAX_SEQ
+
+
 def parse_time(value) -> datetime | None:
     """ISO 8601; a time without an offset is taken as Beijing time, the phone's zone."""
     if not isinstance(value, str) or not 10 <= len(value) <= 40:
@@ -262,7 +267,7 @@ def parse_op(raw, nul_free: bool = False) -> Op | OpError:
     if not valid_op_id(raw.get("op_id")):
         return OpError("invalid_field", {"field": "op_id"})
     seq = raw.get("seq")
-    if not _is_int(seq) or not 1 <= seq < MAX_SEQ:
+    if not valid_seq(seq):
         return OpError("invalid_field", {"field": "seq"})
     if raw.get("type") not in OP_TYPES:
         return OpError("unknown_type", {"type": str(raw.get("type"))[:40]})

@@ -59,10 +59,6 @@ class RatesIn(Schema):
     rates = fields.List(fields.Nested(RateIn), required=True, validate=validate.Length(min=1))
 
 
-class RateOut(RateIn):
-    pass
-
-
 class IssueOut(Schema):
     season = fields.String()
     issued = fields.Integer()
@@ -70,4 +66,4 @@ class IssueOut(Schema):
 
 
 setting_in, season_in, season_patch, season_out = SettingIn(), SeasonIn(), SeasonPatch(), SeasonRecord()
-rates_in, rate_out, issue_out = RatesIn(), RateOut(), IssueOut()
+rates_in, rate_out, issue_out = RatesIn(), RateIn(), IssueOut()  # rates are sent back as taken

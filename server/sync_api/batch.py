@@ -10,7 +10,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from sync import merge
-from sync.ops import MAX_SEQ, Op, OpError, has_nul, payload_text, valid_op_id
+from sync.duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW
+from sync.ops import Op, OpError, has_nul, payload_hash, payload_text, valid_op_id, valid_seq
 
 from ..changes import EncodedJSON, audit_rows, execute_rows, insert_rows, touch
 from ..errors import message, wants_english
@@ -19,7 +20,8 @@ from ..models import (Allocation, Assignment, Bill, FieldRecord, Household, Oper
                       ReviewItem, Season)
 
 log = logging.getLogger(__name__)
-_OP, _PAY, _HH, _BILL, _SEASON, _ASSIGN = (m.__table__ for m in (Operation, Payment, Household, Bill, Season, Assignment))
+_OP, _PAY, _HH, _BILL, _SEASON, _ASSIGN = (
+    m.__table__ for m in (Operation, Payment, Household, Bill, Season, Assignment))
 
 
 _BILL_PAID = sa.update(_BILL).where(_BILL.c.id == sa.bindparam("b_id")).values(
@@ -99,6 +101,14 @@ def _error(code: str, details: dict) -> dict:
     return {"code": code, "message": message(code), "details": details}
 
 
+def quarantine_row(raw, code: str, device_id: str, user_id: int, now: datetime) -> dict:
+    """An operation kept for clerks as sent (JSON text, so no column holds a NUL), with why it was refused."""
+    op_id = raw.get("op_id") if isinstance(raw, dict) else None
+    return {"op_id": str(op_id).replace("\x00", "")[:80] if op_id is not None else None, "device_id": device_id,
+            "user_id": user_id, "raw": json.dumps(raw, ensure_ascii=False, default=str), "error_code": code,
+            "received_at": now}
+
+
 def _rejected(raw, code: str, details: dict) -> dict:
     op_id = raw.get("op_id") if isinstance(raw, dict) else None
     seq = raw.get("seq") if isinstance(raw, dict) else None
@@ -155,8 +165,8 @@ class Batch:
             PaymentSeen = merge.PaymentSeen
             for hid, op_id, amount, collected_at, state in conn.execute(q.payments_seen, {
                     "ids": ids(self.households), "amounts": ids(amounts),
-                    "since": merge.corrected_time(first, probe)[0] - merge.DUPLICATE_WINDOW,
-                    "until": merge.corrected_time(last, probe)[0] + merge.DUPLICATE_WINDOW}).all():
+                    "since": merge.corrected_time(first, probe)[0] - DUPLICATE_WINDOW,
+                    "until": merge.corrected_time(last, probe)[0] + DUPLICATE_WINDOW}).all():
                 seen[hid].append(PaymentSeen(op_id, amount, collected_at, state))
         spans = defaultdict(list)
         buildings = {h.building_id for h in self.households.values()}
@@ -234,7 +244,6 @@ class Batch:
             first_hash, first = self.known[op_id].payload_hash, self.known[op_id].result
         else:
             return None
-        from sync.ops import payload_hash
         if payload_hash(raw) != first_hash:
             return self._quarantine(raw, _rejected(raw, "op_id_reused", {"field": "op_id"}))
         if first["status"] == "rejected":
@@ -245,11 +254,8 @@ class Batch:
         if parsed:  # checked by parse_op
             seq, household_id = parsed.seq, parsed.household_id
         else:
-            seq, household_id = raw.get("seq"), raw.get("household_id")
-            if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < MAX_SEQ:
-                seq = None
-            if not isinstance(household_id, str):
-                household_id = None
+            seq = raw.get("seq") if valid_seq(raw.get("seq")) else None
+            household_id = raw.get("household_id") if isinstance(raw.get("household_id"), str) else None
         return {"op_id": raw["op_id"], "device_id": self.device_id, "user_id": self.user_id, "seq": seq,
                 "type": str(raw.get("type"))[:20], "household_id": household_id,
                 "payload": self._payload(raw, parsed),
@@ -281,11 +287,7 @@ class Batch:
         return result
 
     def _quarantine(self, raw, result):
-        text = json.dumps(raw, ensure_ascii=False, default=str)
-        op_id = raw.get("op_id") if isinstance(raw, dict) else None
-        self.quarantine.append({"op_id": str(op_id).replace("\x00", "")[:80] if op_id is not None else None, "device_id": self.device_id,
-                                "user_id": self.user_id, "raw": text, "error_code": result["error"]["code"],
-                                "received_at": self.now})
+        self.quarantine.append(quarantine_row(raw, result["error"]["code"], self.device_id, self.user_id, self.now))
         return result
 
     def _write_effects(self, op: Op, d: merge.Decision):
@@ -303,12 +305,12 @@ class Batch:
                 "device_id": self.device_id, "state": d.status if d.status == "held" else "recorded",
                 "flags": d.flags})
             self.batch_payments[op.op_id] = self.payments[-1]
-            rule = "designated" if op.data.get("season") else "oldest_first"
+            named = op.data.get("season")
             for a in d.allocations:
                 bill_id = self.bill_ids[(op.household_id, a.season)]
                 self.allocations.append({"op_id": op.op_id, "bill_id": bill_id, "amount_fen": a.amount_fen,
-                                         "rule": rule if a.season == op.data.get("season") or rule == "oldest_first"
-                                         else "oldest_first", "created_at": self.now})
+                                         "rule": "designated" if a.season == named else "oldest_first",
+                                         "created_at": self.now})
                 self.bill_deltas[bill_id] += a.amount_fen
             for kind, details in d.review:
                 self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details,
@@ -341,10 +343,7 @@ class Batch:
         s = db.session
         payment_ids = {}
         if self.payments:
-            # Core inserts of the tables (not ORM bulk inserts), and the new ids read back by the unique op_id:
-            # RETURNING in parameter order makes SQLite insert one row per statement.
             # Ids drawn first and written with the rows: nothing to read back to link the allocations.
-            payment_ids = {}
             for row, payment_id in zip(self.payments, _draw_payment_ids(s.connection(), len(self.payments))):
                 row["id"] = payment_ids[row["op_id"]] = payment_id
             insert_rows(Payment, self.payments)
@@ -363,8 +362,8 @@ class Batch:
             self.audits.append({"action": "payment.void_requested", "entity": "payment",
                                 "entity_id": str(payment_ids[op_id]), "before": {"state": "recorded"},
                                 "after": {"state": "void_requested"}, "user_id": self.user_id, "at": self.now})
+        execute_rows(_PAYMENT_STATE, [{"p_id": pid, "new_state": state} for pid, state in self.payment_states.items()])
         for pid, state in self.payment_states.items():
-            s.execute(sa.update(Payment).where(Payment.id == pid, Payment.state == "recorded").values(state=state))
             self.audits.append({"action": "payment.void_requested", "entity": "payment", "entity_id": str(pid),
                                 "before": {"state": "recorded"}, "after": {"state": state}, "user_id": self.user_id,
                                 "at": self.now})
@@ -382,20 +381,7 @@ class Batch:
                 r["field_record_id"] = field_ids.get(fld) if fld else None
                 rows.append(r)
             insert_rows(ReviewItem, rows)
-        for hid, changes in self.household_updates.items():
-            h = self.households[hid]
-            if "dunning_stage" in changes:
-                self.audits.append({"action": "household.dunning_stage", "entity": "household", "entity_id": hid,
-                                    "before": {"dunning_stage": h.dunning_stage},
-                                    "after": {"dunning_stage": changes["dunning_stage"]}, "user_id": self.user_id,
-                                    "at": self.now})
-                s.execute(sa.update(Household).where(Household.id == hid).values(dunning_stage=changes["dunning_stage"]))
-            if "phone" in changes:
-                party = s.get(Party, h.owner_id)
-                self.audits.append({"action": "party.phone", "entity": "party", "entity_id": str(party.id),
-                                    "before": {"phone": party.phone}, "after": {"phone": changes["phone"]},
-                                    "user_id": self.user_id, "at": self.now})
-                party.phone = changes["phone"]
+        self._write_household_updates()
         # No audit row per new payment: a new payment is not a change of anything, and its who/what/when is
         # already kept twice in this transaction: the journal row (collector, device, posted_at, op_id) and the
         # operation row (the raw payload as sent, the result answered, device, user, received_at). Audit rows
@@ -406,6 +392,40 @@ class Batch:
             insert_rows(Quarantine, self.quarantine)
         audit_rows(self.audits)
         touch(self.touched, now=self.now)
+
+
+    def _write_household_updates(self):
+        """Dunning stages and owners' phones the batch changed: one executemany each, an audit row per change."""
+        stages, owners = [], {}
+        for hid, changes in self.household_updates.items():
+            h = self.households[hid]
+            if "dunning_stage" in changes:
+                stages.append({"h_id": hid, "stage": changes["dunning_stage"]})
+                self.audits.append({"action": "household.dunning_stage", "entity": "household", "entity_id": hid,
+                                    "before": {"dunning_stage": h.dunning_stage},
+                                    "after": {"dunning_stage": changes["dunning_stage"]}, "user_id": self.user_id,
+                                    "at": self.now})
+            if "phone" in changes:
+                owners[hid] = h.owner_id
+        execute_rows(_DUNNING_STAGE, stages)
+        if owners:
+            # One owner may hold several flats (a developer): each change is audited from the phone before it.
+            phones = dict(db.session.execute(sa.select(Party.id, Party.phone)
+                                             .where(Party.id.in_(set(owners.values())))).all())
+            for hid, party_id in owners.items():
+                new = self.household_updates[hid]["phone"]
+                self.audits.append({"action": "party.phone", "entity": "party", "entity_id": str(party_id),
+                                    "before": {"phone": phones[party_id]}, "after": {"phone": new},
+                                    "user_id": self.user_id, "at": self.now})
+                phones[party_id] = new
+            execute_rows(_PARTY_PHONE, [{"party_id": pid, "new_phone": phones[pid]} for pid in set(owners.values())])
+
+
+_PAYMENT_STATE = sa.update(_PAY).where(_PAY.c.id == sa.bindparam("p_id"), _PAY.c.state == "recorded") \
+    .values(state=sa.bindparam("new_state"))
+_DUNNING_STAGE = sa.update(_HH).where(_HH.c.id == sa.bindparam("h_id")).values(dunning_stage=sa.bindparam("stage"))
+_PARTY_PHONE = sa.update(Party.__table__).where(Party.__table__.c.id == sa.bindparam("party_id")) \
+    .values(phone=sa.bindparam("new_phone"))
 
 
 # PostgreSQL: every bill's new paid amount in one statement instead of one UPDATE per bill.
@@ -439,5 +459,4 @@ def _draw_payment_ids(conn, n: int) -> list[int]:
 
 
 def _hash(raw) -> str:
-    from sync.ops import payload_hash
     return payload_hash(raw if isinstance(raw, dict) else {})

@@ -9,7 +9,6 @@ operation at a time; an operation that still fails alone is kept in quarantine a
 so it never blocks the ones after it.
 """
 import heapq
-import json
 import logging
 import time
 from collections import defaultdict
@@ -19,14 +18,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sync import merge
-from sync.ops import MAX_SEQ, parse_op, parse_time
+from sync.ops import parse_op, parse_time, valid_seq
 
-from ..changes import begin_write, execute_rows
+from ..changes import begin_write, execute_rows, insert_rows
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Device, DeviceSeq, Quarantine, SyncSession, utcnow
 
-from .batch import MAX_BYTES, MAX_OPS, Batch, _rejected
+from .batch import MAX_BYTES, MAX_OPS, Batch, _rejected, quarantine_row
 
 log = logging.getLogger(__name__)
 _SESSION, _DEVICE = SyncSession.__table__, Device.__table__
@@ -46,7 +45,7 @@ def _record_seqs(device_id: str, contiguous: int | None, seq_max: int | None, se
     A seq at or below the run needs no row: the run says it was delivered. The ones beyond a gap are kept
     in device_seq so that the run jumps over them once the gap fills (gaps stay visible to clerks meanwhile).
     Returns the device's new seq_contiguous and seq_max (nothing when no seq was valid)."""
-    seqs = sorted({s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 < s < MAX_SEQ})
+    seqs = sorted({s for s in seqs if valid_seq(s)})
     if not seqs:
         return {}
     conn = db.session.connection()
@@ -97,9 +96,7 @@ def _quarantine_alone(user, device, raw) -> dict:
     """Keep an operation whose write fails even alone, as sent, for clerks; the phone sees it rejected."""
     db.session.rollback()
     result = _rejected(raw, "internal_error", {"reason": "the operation could not be stored; a clerk will see it"})
-    db.session.add(Quarantine(op_id=str(raw.get("op_id")).replace("\x00", "")[:80] if isinstance(raw, dict) else None,
-                              device_id=device.id, user_id=user.id, error_code="internal_error",
-                              raw=json.dumps(raw, ensure_ascii=False, default=str)))
+    insert_rows(Quarantine, [quarantine_row(raw, "internal_error", device.id, user.id, utcnow())])
     db.session.commit()
     log.error("push: operation %s quarantined after its write failed alone",
               raw.get("op_id") if isinstance(raw, dict) else None)

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from server.changes import insert_rows
 from server.extensions import db
-from server.models import Allocation, Bill, ChangeLog, Operation, Payment, Season, SyncSession
+from server.models import (Allocation, AuditLog, Bill, ChangeLog, Household, Operation, Party, Payment, Season,
+                           SyncSession)
 from tests.invariants import check_invariants
 
 
@@ -122,3 +123,30 @@ def test_a_bulk_insert_that_breaks_a_constraint_raises_sqlalchemys_integrity_err
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ChangeLog)
                              .where(ChangeLog.change_seq == 2_000_000_000)) == 0
+
+
+def test_a_batch_of_notices_and_phone_changes_is_written_and_audited_change_by_change(phone):
+    """Dunning stages and phones go out as one statement each; every change still has its audit row, and
+    one owner of two flats sees both phone changes in order (old -> first -> second)."""
+    phone.pull_all()
+    first, second, third = sorted(h for h, r in phone.households.items() if r["dunning_stage"] == "none")[:3]
+    owner = db.session.scalar(sa.select(Household.owner_id).where(Household.id == first))
+    db.session.execute(sa.update(Household).where(Household.id == second).values(owner_id=owner))
+    db.session.commit()
+    old = db.session.scalar(sa.select(Party.phone).where(Party.id == owner))
+    ops = [phone.op("visit", hid, {"kind": "notice_delivered", "text": "交本人签收"}) for hid in (first, second, third)]
+    ops += [phone.op("contact_update", first, {"phone": "13811110001"}),
+            phone.op("contact_update", second, {"phone": "13811110002"})]
+    status, body = phone.push(ops)
+    assert status == 200 and {r["status"] for r in body["results"]} == {"applied"}
+    stages = dict(db.session.execute(sa.select(Household.id, Household.dunning_stage)
+                                     .where(Household.id.in_([first, second, third]))).all())
+    assert set(stages.values()) == {"notice_delivered"}
+    assert db.session.scalar(sa.select(Party.phone).where(Party.id == owner)) == "13811110002"
+    phones = [(a.before["phone"], a.after["phone"]) for a in db.session.scalars(
+        sa.select(AuditLog).where(AuditLog.action == "party.phone", AuditLog.entity_id == str(owner))
+        .order_by(AuditLog.id))]
+    assert phones == [(old, "13811110001"), ("13811110001", "13811110002")]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(
+        AuditLog.action == "household.dunning_stage", AuditLog.entity_id.in_([first, second, third]))) == 3
+    check_invariants()
