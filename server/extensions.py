@@ -4,6 +4,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 
+from . import sqlite_wal
+
 # A naming convention so Alembic revisions name constraints the same on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -33,10 +35,15 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    # Checkpoint the WAL into the database every ~40 MB instead of every ~4 MB: a 500-payment push writes
-    # ~1,100 WAL pages, so the default checkpointed (and fsynced) on nearly every push; pages rewritten by
-    # successive pushes (bills, households, index leaves) are now copied back once per checkpoint.
-    cur.execute("PRAGMA wal_autocheckpoint=10000")
+    # The log is copied back into the database by a thread of this process (server/sqlite_wal.py), not by
+    # whichever request's commit crosses SQLite's limit; SQLite's own checkpoint stays as a backstop.
+    path = next((row[2] for row in cur.execute("PRAGMA database_list") if row[1] == "main"), "")
+    if path and sqlite_wal.watch(path):  # a file, in the served app
+        cur.execute(f"PRAGMA wal_autocheckpoint={sqlite_wal.BACKSTOP_PAGES}")
+    else:
+        # Every ~40 MB instead of every ~4 MB: a 500-payment push writes ~1,100 WAL pages, and pages rewritten
+        # by successive pushes (bills, index leaves) are copied back once per checkpoint.
+        cur.execute("PRAGMA wal_autocheckpoint=10000")
     # 32 MiB of page cache per connection instead of 2 MiB: a 500-payment push reads and writes pages of
     # eight tables and their indexes, which the default cache spilled and read again within one transaction.
     cur.execute("PRAGMA cache_size=-32768")

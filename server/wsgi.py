@@ -1,8 +1,9 @@
 """Entry point for gunicorn: `gunicorn server.wsgi:app`."""
 import gc
 
-from . import create_app
+from . import create_app, sqlite_wal
 
+sqlite_wal.enable()  # SQLite: the log is checkpointed by a thread of each worker, not by a request
 app = create_app()
 
 # Everything created so far (modules, the app, SQLAlchemy's mappers and tables, ~170,000 objects) lives as
