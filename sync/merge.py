@@ -44,7 +44,7 @@ class HouseholdState:
     status: str
     area_m2: Decimal
     dunning_stage: str
-    bills: list[BillState]  # oldest season first
+    bills: list[BillState]  # oldest season first; those with nothing owing may be left out
     payments: list[PaymentSeen] = field(default_factory=list)
     # (valid_from, valid_to) of the pushing collector's assignments to this household's building, UTC naive
     assignments: list[tuple[datetime, datetime | None]] = field(default_factory=list)

@@ -53,9 +53,10 @@ class _Reads:
         self.households = sa.select(h.id, h.status, h.area_m2, h.dunning_stage, h.building_id, h.owner_id) \
             .where(among(h.id, "ids"))
         self.seasons = sa.select(s.id, s.open).order_by(s.starts_on)
-        # In the order of the unique index (household, season id): no sort in the database (see Batch).
+        # Open bills only: a payment is allocated to nothing else (sync/merge.py), and most bills of past
+        # seasons are paid. In the order of the unique index (household, season id): no sort (see Batch).
         self.bills = sa.select(b.id, b.household_id, b.season_id, b.due_fen, b.paid_fen) \
-            .where(among(b.household_id, "ids")).order_by(b.household_id, b.season_id)
+            .where(among(b.household_id, "ids"), b.paid_fen < b.due_fen).order_by(b.household_id, b.season_id)
         self.payments_seen = sa.select(p.household_id, p.op_id, p.amount_fen, p.collected_at, p.state).where(
             among(p.household_id, "ids"), p.kind == "payment", p.state != "voided", among(p.amount_fen, "amounts"),
             p.collected_at.between(sa.bindparam("since"), sa.bindparam("until")))

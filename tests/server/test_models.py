@@ -33,3 +33,14 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_bill_pages_keep_room_for_the_updates_every_payment_makes(app):
+    """PostgreSQL: bill's fillfactor, from the model and from migration 0005 alike (Alembic's comparison
+    above does not look at storage parameters)."""
+    from server.models.billing import BILL_FILLFACTOR
+
+    assert db.metadata.tables["bill"].dialect_options["postgresql"]["with"] == {"fillfactor": BILL_FILLFACTOR}
+    if db.engine.dialect.name == "postgresql":  # the migrated test database; SQLite has no such setting
+        options = db.session.execute(sa.text("SELECT reloptions FROM pg_class WHERE relname = 'bill'")).scalar()
+        assert options == [f"fillfactor={BILL_FILLFACTOR}"]
