@@ -1,7 +1,7 @@
 """Push speed (issue 3, "Speed"): 10,000 payments in batches of 500 through the real HTTP server.
 
     .venv/bin/python bench/push_bench.py [--payments 10000] [--batch 500] [--households 5000] [--runs 3]
-                                         [--database-url postgresql+psycopg://…] [--no-pouch]
+                                         [--database-url postgresql+psycopg://…] [--no-pouch] [--op-ids v7|v4]
 
 Prints, each against a baseline measured in the same run (each run on fresh databases, the median of --runs;
 request bodies are encoded before the clock starts and answers decoded after it stops, for pouchdb-server too):
@@ -11,12 +11,15 @@ request bodies are encoded before the clock starts and answers decoded after it 
   goal ours/raw ≥ 35 %; on SQLite also, for context, the same raw rows into a copy of the server's seeded
   database (the 5,000 households' bills, payments and indexes ours writes into);
 - pouchdb-server 4.2.0 (`_bulk_docs` of the same 10,000 documents in batches of 500); goal ours/pouch ≥ 5.
+The op_ids are UUIDv7, as the PWA makes them (pwa/src/uuid7.js); --op-ids v4 sends random ones instead,
+as another client might (the raw baseline writes whichever the run sent).
 PostgreSQL when --database-url (or DATABASE_URL / TEST_DATABASE_URL) names one: an empty database is
 created on that server for each run and dropped after.
 """
 import argparse
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import statistics
@@ -70,19 +73,31 @@ def assign_everything(server, admin_token, username="c01"):
     call(server.url + f"/api/v1/admin/assignments/{username}", "PUT", {"buildings": refs}, admin_token)
 
 
-def payment_ops(households, n, device_code):
+def uuid7() -> str:
+    """An op_id as the PWA makes it (pwa/src/uuid7.js): Unix milliseconds first, then random bits."""
+    b = bytearray(int(time.time() * 1000).to_bytes(6, "big") + secrets.token_bytes(10))
+    b[6] = 0x70 | (b[6] & 0x0F)
+    b[8] = 0x80 | (b[8] & 0x3F)
+    return str(uuid.UUID(bytes=bytes(b)))
+
+
+OP_IDS = {"v7": uuid7, "v4": lambda: str(uuid.uuid4())}
+
+
+def payment_ops(households, n, device_code, op_ids="v7"):
     """n payments, spread so that no household sees the same amount twice (no duplicate_suspect flags)."""
     at = datetime.now(BEIJING).isoformat(timespec="seconds")
+    make_id = OP_IDS[op_ids]
     ops = []
     for i in range(n):
         hid, round_ = households[i % len(households)], i // len(households)
-        ops.append({"op_id": str(uuid.uuid4()), "seq": i + 1, "type": "payment", "household_id": hid, "at": at,
+        ops.append({"op_id": make_id(), "seq": i + 1, "type": "payment", "household_id": hid, "at": at,
                     "data": {"season": "2026-2027", "amount_fen": 100 + round_, "method": "cash",
                              "receipt_no": f"{device_code}-{i + 1:06d}"}})
     return ops
 
 
-def bench_ours(server, n, batch):
+def bench_ours(server, n, batch, op_ids="v7"):
     admin = login(server, "admin")
     assign_everything(server, admin["token"])
     # The operations' `at` has whole seconds: wait until it cannot fall before the assignments just made,
@@ -91,7 +106,7 @@ def bench_ours(server, n, batch):
     phone = login(server, "c01")
     body = call(server.url + "/api/v1/sync/pull?limit=5000", token=phone["token"])
     households = [h["id"] for h in body["households"] if h["bills"] and h["bills"][-1]["balance_fen"] >= 5000]
-    ops = payment_ops(households, n, phone["device_code"])
+    ops = payment_ops(households, n, phone["device_code"], op_ids)
     # The bodies are encoded before the clock starts and the answers decoded after it stops, here and for
     # pouchdb-server alike: what is measured is the server, not this script's JSON.
     bodies = [json.dumps({"device_id": phone["device_id"], "ops": ops[i:i + batch]}).encode()
@@ -281,7 +296,7 @@ def run_once(engine_kind, url, args):
             seeded = os.path.join(tempfile.mkdtemp(prefix="hl-seeded-"), "seeded.db")
             shutil.copy(server.database_url[len("sqlite:///"):], seeded)
         server.start()
-        ours, elapsed, ops, flags = bench_ours(server, args.payments, args.batch)
+        ours, elapsed, ops, flags = bench_ours(server, args.payments, args.batch, args.op_ids)
     finally:
         server.close()
     if engine_kind == "postgresql":
@@ -334,6 +349,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="measurements on fresh databases; medians reported")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
     parser.add_argument("--no-pouch", action="store_true")
+    parser.add_argument("--op-ids", choices=sorted(OP_IDS), default="v7",
+                        help="v7: time-ordered, as the PWA makes them (default); v4: random")
     args = parser.parse_args()
     ours, ops = run("sqlite", None, args)
     if args.database_url and args.database_url.startswith("postgres"):

@@ -5,6 +5,7 @@
 import { OP_FORMAT } from './version.js';
 import { receiptNo, checkCode } from './receipt.js';
 import { localIso, shanghaiDate } from './time.js';
+import { uuid7 } from './uuid7.js';
 
 export const FINAL = ['applied', 'duplicate', 'held', 'rejected'];
 export const OP_TYPES = ['payment', 'payment_void', 'vacancy_check', 'area_check', 'visit', 'contact_update'];
@@ -15,7 +16,7 @@ export const OP_TYPES = ['payment', 'payment_void', 'vacancy_check', 'area_check
  */
 export async function recordOp(db, { type, household_id, data }, { now = new Date(), uuid, extra = {} } = {}) {
   if (!OP_TYPES.includes(type)) throw new Error(`unknown op type ${type}`);
-  const opId = uuid ? uuid() : crypto.randomUUID();
+  const opId = uuid ? uuid() : uuid7(now.getTime());
   const tx = db.transaction(['meta', 'outbox'], 'readwrite');
   const meta = tx.objectStore('meta');
   const session = await meta.get('session');

@@ -19,7 +19,8 @@ test('each op gets the next seq and a payment the next receipt number, stored wi
   assert.equal(c.op.data.receipt_no, 'K7Q-000002');
   assert.equal(b.op.data.receipt_no, undefined);
   assert.equal(a.fmt, 1);
-  assert.match(a.op.op_id, /^[0-9a-f-]{36}$/);
+  assert.match(a.op.op_id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/); // UUIDv7
+  assert.ok(a.op.op_id < c.op.op_id || a.op.op_id.slice(0, 13) === c.op.op_id.slice(0, 13)); // time-ordered
   assert.match(a.op.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
   const stored = await db.get('outbox', a.op_id);
   assert.equal(stored.check, await checkCode('sekret-1', 'K7Q-000001', 'h-1', 100000, '2026-2027'));
