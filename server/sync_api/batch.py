@@ -121,10 +121,11 @@ def _rejected(raw, code: str, details: dict) -> dict:
 class Batch:
     """Everything one push reads before deciding, and everything it will write."""
 
-    def __init__(self, user, device, ops: list, parsed: list, ctx_args: dict, session_id: int, now: datetime):
+    def __init__(self, user_id: int, device_id: str, revoked: bool, ops: list, parsed: list, ctx_args: dict,
+                 session_id: int, now: datetime):
+        """`revoked`: the device's state read in this transaction, under the writer lock."""
         self.raw_ops, self.parsed, self.now = ops, parsed, now
-        # Plain values, not the ORM objects of the sign-in (expired by begin_write's commit): read once here.
-        self.user_id, self.device_id, revoked = user.id, device.id, device.revoked_at is not None
+        self.user_id, self.device_id = user_id, device_id
         self.session_id = session_id
         self.posted_on = merge.posting_date(now)  # the ledger day of every payment applied by this batch
         conn = db.session.connection()
@@ -140,7 +141,8 @@ class Batch:
         void_targets = {p.data["payment_op_id"] for p in valid if p.type == "payment_void"}
         self.void_targets = {p.op_id: p for p in conn.execute(q.void_targets, {"ids": ids(void_targets)}).all()} \
             if void_targets else {}
-        self.households = {r.id: r for r in conn.execute(q.households, {"ids": ids(hh_ids)}).all()} if hh_ids else {}
+        household_rows = conn.execute(q.households, {"ids": ids(hh_ids)}).all() if hh_ids else []
+        self.households = {r[0]: r for r in household_rows}
         season_rows = conn.execute(q.seasons).all()
         self.bill_ids = {}
         bills = defaultdict(list)
@@ -170,16 +172,14 @@ class Batch:
                     "until": merge.corrected_time(last, probe)[0] + DUPLICATE_WINDOW}).all():
                 seen[hid].append(PaymentSeen(op_id, amount, collected_at, state))
         spans = defaultdict(list)
-        buildings = {h.building_id for h in self.households.values()}
+        buildings = {r.building_id for r in household_rows}
         if buildings:
             for building_id, valid_from, valid_to in conn.execute(
                     q.assignments, {"user_id": self.user_id, "ids": ids(buildings)}).all():
                 spans[building_id].append((valid_from, valid_to))
         HouseholdState = merge.HouseholdState
-        self.states = {h.id: HouseholdState(id=h.id, status=h.status, area_m2=h.area_m2, dunning_stage=h.dunning_stage,
-                                            bills=bills[h.id], payments=seen[h.id],
-                                            assignments=spans[h.building_id])
-                       for h in self.households.values()}
+        self.states = {hid: HouseholdState(hid, status, area_m2, stage, bills[hid], seen[hid], spans[building_id])
+                       for hid, status, area_m2, stage, building_id, _owner in household_rows}
         receipts = {p.data["receipt_no"] for p in valid if p.type == "payment"}
         used = dict(conn.execute(q.receipts, {"ids": ids(receipts)}).all()) if receipts else {}
         self.ctx = merge.Context(now=now, skew=ctx_args["skew"], device_revoked=revoked,

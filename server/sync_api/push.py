@@ -35,6 +35,9 @@ _DEVICE_UPDATE = sa.update(_DEVICE).where(_DEVICE.c.id == sa.bindparam("d_id"))
 _SEQ = DeviceSeq.__table__
 _SEQ_INSERT = {"postgresql": postgresql.insert(_SEQ).on_conflict_do_nothing(),
                "sqlite": sqlite.insert(_SEQ).on_conflict_do_nothing()}
+# What push needs of the device, read under the writer lock: revoked now? where its seq run stands.
+_DEVICE_STATE = sa.select(_DEVICE.c.revoked_at, _DEVICE.c.seq_contiguous, _DEVICE.c.seq_max) \
+    .where(_DEVICE.c.id == sa.bindparam("d_id"))
 _SEQ_LATER = sa.select(_SEQ.c.seq).where(_SEQ.c.device_id == sa.bindparam("d_id"), _SEQ.c.seq > sa.bindparam("after")) \
     .order_by(_SEQ.c.seq)
 
@@ -77,33 +80,35 @@ def push(user, device, body: dict, client_time: str | None, raw_size: int, nul_f
         raise ApiError("device_mismatch")
     parsed = [parse_op(raw, nul_free) for raw in ops]
     client_dt = parse_time(client_time) if client_time else None
-    outcome = _apply(user, device, body, ops, parsed, client_dt, raw_size, started)
+    # Plain ids: the ORM objects of the sign-in expire when begin_write ends the sign-in's transaction.
+    user_id, device_id = user.id, device.id
+    outcome = _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started)
     if outcome is not None:
         return outcome
     # The batch failed on something other than a concurrent twin or a busy database: apply each operation
     # on its own, so that one bad operation never blocks the others (STYLE.md habit 6).
     results, server_time = [], None
     for raw, one in zip(ops, parsed):
-        single = _apply(user, device, body, [raw], [one], client_dt, raw_size, started)
+        single = _apply(user_id, device_id, body, [raw], [one], client_dt, raw_size, started)
         if single is None:
-            single = {"server_time": None, "results": [_quarantine_alone(user, device, raw)]}
+            single = {"server_time": None, "results": [_quarantine_alone(user_id, device_id, raw)]}
         server_time = single["server_time"] or server_time
         results.extend(single["results"])
     return {"server_time": server_time or utcnow().isoformat(timespec="seconds") + "Z", "results": results}
 
 
-def _quarantine_alone(user, device, raw) -> dict:
+def _quarantine_alone(user_id, device_id, raw) -> dict:
     """Keep an operation whose write fails even alone, as sent, for clerks; the phone sees it rejected."""
     db.session.rollback()
     result = _rejected(raw, "internal_error", {"reason": "the operation could not be stored; a clerk will see it"})
-    insert_rows(Quarantine, [quarantine_row(raw, "internal_error", device.id, user.id, utcnow())])
+    insert_rows(Quarantine, [quarantine_row(raw, "internal_error", device_id, user_id, utcnow())])
     db.session.commit()
     log.error("push: operation %s quarantined after its write failed alone",
               raw.get("op_id") if isinstance(raw, dict) else None)
     return result
 
 
-def _apply(user, device, body, ops, parsed, client_dt, raw_size, started) -> dict | None:
+def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) -> dict | None:
     """One transaction for the batch; None when it failed for a reason a retry of the same batch won't fix."""
     for attempt in range(6):
         now = utcnow()
@@ -115,21 +120,21 @@ def _apply(user, device, body, ops, parsed, client_dt, raw_size, started) -> dic
             app_version = str(body.get("app_version")).replace("\x00", "")[:40] if body.get("app_version") else None
             outbox = body.get("outbox_depth")
             session_id = conn.execute(_SESSION_INSERT, dict(
-                kind="push", device_id=device.id, user_id=user.id, app_version=app_version,
+                kind="push", device_id=device_id, user_id=user_id, app_version=app_version,
                 outbox_depth=outbox if isinstance(outbox, int) and not isinstance(outbox, bool)
                 and 0 <= outbox < 2**31 else None, counts={}, bytes_in=raw_size, ms=0,
                 skew_seconds=int(skew.total_seconds()), started_at=now)).inserted_primary_key[0]
-            batch = Batch(user, device, ops, parsed, {"skew": skew, "probe": probe}, session_id, now)
+            dev = conn.execute(_DEVICE_STATE, {"d_id": device_id}).one()
+            batch = Batch(user_id, device_id, dev.revoked_at is not None, ops, parsed,
+                          {"skew": skew, "probe": probe}, session_id, now)
             results = batch.run()
             batch.write()
-            dev = conn.execute(sa.select(_DEVICE.c.seq_contiguous, _DEVICE.c.seq_max)
-                               .where(_DEVICE.c.id == device.id)).one()
-            changes = _record_seqs(device.id, dev.seq_contiguous, dev.seq_max,
+            changes = _record_seqs(device_id, dev.seq_contiguous, dev.seq_max,
                                    [r.get("seq") for r in ops if isinstance(r, dict)])
             changes["last_seen_at"] = now
             if app_version:
                 changes["app_version"] = app_version
-            conn.execute(_DEVICE_UPDATE, dict(changes, d_id=device.id))
+            conn.execute(_DEVICE_UPDATE, dict(changes, d_id=device_id))
             counts = defaultdict(int)
             for r in results:
                 counts[r["status"]] += 1
