@@ -8,10 +8,12 @@ and the twin's ops come back `duplicate`. A batch that fails to write for anothe
 operation at a time; an operation that still fails alone is kept in quarantine and answered rejected,
 so it never blocks the ones after it.
 """
+import gc
 import heapq
 import logging
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -64,6 +66,24 @@ def _record_seqs(device_id: str, contiguous: int | None, seq_max: int | None, se
     if beyond:
         execute_rows(_SEQ_INSERT[conn.dialect.name], [{"device_id": device_id, "seq": s} for s in beyond])
     return {"seq_contiguous": contiguous, "seq_max": max(seq_max or 0, seqs[-1])}
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Python's cyclic garbage collector off while a batch is read, decided and written.
+
+    A 500-operation push allocates some hundred thousand short-lived objects (decoded JSON, rows, states)
+    that reference counting frees; the collector would walk the live ones again every 700 allocations,
+    about 2 ms of a push (measured with gc.callbacks). What the request leaves in cycles is collected once
+    the collector is back on."""
+    if not gc.isenabled():  # nested (an import pushes), or turned off by someone else: leave it so
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def push(user, device, body: dict, client_time: str | None, raw_size: int, nul_free: bool = False) -> dict:

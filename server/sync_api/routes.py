@@ -29,12 +29,13 @@ def push():
     size = request.content_length or 0
     if size > push_service.MAX_BYTES:
         raise ApiError("batch_too_large", {"max_ops": push_service.MAX_OPS, "max_bytes": push_service.MAX_BYTES})
-    body = json_body(check_nul=False)  # one bad operation must not block the batch: ops are checked one by one
-    if not isinstance(body, dict):
-        raise ApiError("bad_request", {"reason": "the body must be a JSON object"})
-    text = request.get_data()
-    return push_service.push(g.user, g.device, body, request.headers.get("X-Client-Time"), size or len(text),
-                             json_text_nul_free(text))
+    with push_service.cyclic_gc_paused():
+        body = json_body(check_nul=False)  # one bad operation must not block the batch: ops are checked one by one
+        if not isinstance(body, dict):
+            raise ApiError("bad_request", {"reason": "the body must be a JSON object"})
+        text = request.get_data()
+        return push_service.push(g.user, g.device, body, request.headers.get("X-Client-Time"), size or len(text),
+                                 json_text_nul_free(text))
 
 
 @bp.post("/sync/import")
@@ -50,7 +51,8 @@ def import_outbox():
         raise ApiError("not_found", {"field": "device_id"})
     owner = db.session.get(User, device.user_id)
     text = request.get_data()
-    return push_service.push(owner, device, body, None, len(text), json_text_nul_free(text))
+    with push_service.cyclic_gc_paused():
+        return push_service.push(owner, device, body, None, len(text), json_text_nul_free(text))
 
 
 @bp.put("/attachments/<sha256>")

@@ -150,3 +150,35 @@ def test_a_batch_of_notices_and_phone_changes_is_written_and_audited_change_by_c
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(
         AuditLog.action == "household.dunning_stage", AuditLog.entity_id.in_([first, second, third]))) == 3
     check_invariants()
+
+
+def test_the_cyclic_collector_is_off_during_a_push_and_back_on_after_it_even_after_an_error(phone, monkeypatch):
+    import gc
+
+    from server.sync_api import push as push_service
+    phone.pull_all()
+    hid = next(iter(phone.households))
+    seen, real = [], push_service.push
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        with push_service.cyclic_gc_paused():  # nested, as an outbox import pushes: still off inside
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(push_service, "push", spy)
+    assert gc.isenabled()
+    status, body = phone.push([phone.payment(hid, 100)])
+    assert status == 200 and body["results"][0]["status"] == "applied"
+    assert seen == [False, False, False] and gc.isenabled()
+
+    def broken(*args, **kwargs):
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(push_service, "push", broken)
+    phone.client.application.config["PROPAGATE_EXCEPTIONS"] = False
+    status, body = phone.push([phone.payment(hid, 200)])
+    assert status == 500 and body["error"]["code"] == "internal_error"
+    assert gc.isenabled()
