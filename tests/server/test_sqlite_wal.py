@@ -1,28 +1,25 @@
 """SQLite's log is copied back into the database by a thread of the served app (server/sqlite_wal.py), and
-only there: tests and command-line tools copy database files after closing their engines."""
+only there: tests and command-line tools copy database files after closing their engines.
+Each test makes a SQLite database of its own, so both run in the PostgreSQL stage too."""
 import subprocess
 import sys
 import textwrap
 import threading
 
-import pytest
 import sqlalchemy as sa
 
 from server import sqlite_wal
-from server.extensions import db
 from tests.live_server import REPO
 
-pytestmark = pytest.mark.usefixtures("app")
 
-
-def _sqlite(app):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite only: PostgreSQL has no write-ahead log to checkpoint from the app")
-
-
-def test_outside_the_served_app_sqlite_checkpoints_as_usual_and_no_thread_runs(app):
-    _sqlite(app)
-    assert db.session.execute(sa.text("PRAGMA wal_autocheckpoint")).scalar() == 10_000
+def test_outside_the_served_app_sqlite_checkpoints_as_usual_and_no_thread_runs(tmp_path):
+    from server.extensions import db
+    from tests.conftest import _make_app
+    app = _make_app(f"sqlite:///{tmp_path / 'plain.db'}", str(tmp_path))
+    with app.app_context():
+        assert db.session.execute(sa.text("PRAGMA wal_autocheckpoint")).scalar() == 10_000
+        db.session.remove()
+        db.engine.dispose()
     assert "sqlite-checkpoint" not in {t.name for t in threading.enumerate()}
 
 
@@ -64,8 +61,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_in_the_served_app_a_thread_checkpoints_and_no_commit_waits_for_it(app, tmp_path):
-    _sqlite(app)
+def test_in_the_served_app_a_thread_checkpoints_and_no_commit_waits_for_it(tmp_path):
     r = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "wal.db")], cwd=REPO, capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 0, r.stderr
