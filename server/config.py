@@ -31,7 +31,9 @@ def _database_url(folder: Path) -> str:
     return url
 
 
-_JSON_COLUMN = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+# Compact UTF-8 JSON text (names and notes are Chinese), by an encoder built once: how JSON columns are
+# written, and the same text Flask answers with (ensure_ascii off in create_app, compact outside debug).
+JSON_TEXT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def load(overrides: dict | None = None) -> dict:
@@ -41,8 +43,7 @@ def load(overrides: dict | None = None) -> dict:
         "DATA_DIR": str(folder),
         "SECRET_KEY": _secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": _database_url(folder),
-        # JSON columns written compact and in UTF-8 (names and notes are Chinese), by an encoder built once.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": _JSON_COLUMN},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": JSON_TEXT},
         "ATTACHMENTS_DIR": str(folder / "attachments"),
         "DOCUMENTS_DIR": str(folder / "documents"),
         "PWA_DIST": str(Path(__file__).resolve().parent.parent / "pwa" / "dist"),

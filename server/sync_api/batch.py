@@ -14,6 +14,7 @@ from sync.duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW
 from sync.ops import Op, OpError, has_nul, payload_hash, payload_text, valid_op_id, valid_seq
 
 from ..changes import EncodedJSON, audit_rows, execute_rows, insert_rows, touch
+from ..config import JSON_TEXT
 from ..errors import message, wants_english
 from ..extensions import db
 from ..models import (Allocation, Assignment, Bill, FieldRecord, Household, Operation, Party, Payment, Quarantine,
@@ -195,8 +196,11 @@ class Batch:
         results = []
         batch_seen: dict[str, tuple[str, dict]] = {}
         self.batch_seen = batch_seen
+        self.texts = []  # per result: its JSON text when it was made for the operation row, else None
         for raw, parsed in zip(self.raw_ops, self.parsed):
+            self._text = None
             results.append(self._one(raw, parsed, batch_seen))
+            self.texts.append(self._text)
         return results
 
     def _one(self, raw, parsed, batch_seen) -> dict:
@@ -252,6 +256,9 @@ class Batch:
         return dict(first, status="duplicate")
 
     def _operation_row(self, raw, parsed, result, status, at_corrected=None):
+        """The row of the operation being decided, with `result`, the answer it returns: encoded once, for
+        the row and for the push's answer (self.texts)."""
+        self._text = JSON_TEXT(result)
         if parsed:  # checked by parse_op
             seq, household_id = parsed.seq, parsed.household_id
         else:
@@ -261,7 +268,7 @@ class Batch:
                 "type": str(raw.get("type"))[:20], "household_id": household_id,
                 "payload": self._payload(raw, parsed),
                 "payload_hash": parsed.payload_hash if parsed else _hash(raw), "status": status,
-                "result": result, "at_corrected": at_corrected, "sync_session_id": self.session_id,
+                "result": EncodedJSON(self._text), "at_corrected": at_corrected, "sync_session_id": self.session_id,
                 "received_at": self.now}
 
     @staticmethod

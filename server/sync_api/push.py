@@ -14,6 +14,7 @@ import logging
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,6 +24,7 @@ from sync import merge
 from sync.ops import parse_op, parse_time, valid_seq
 
 from ..changes import begin_write, execute_rows, insert_rows
+from ..config import JSON_TEXT
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Device, DeviceSeq, Quarantine, SyncSession, utcnow
@@ -86,7 +88,7 @@ def cyclic_gc_paused():
         gc.enable()
 
 
-def push(user, device, body: dict, client_time: str | None, raw_size: int, nul_free: bool = False) -> dict:
+def push(user, device, body: dict, client_time: str | None, raw_size: int, nul_free: bool = False) -> "Answer":
     """`nul_free`: the request's JSON text has no NUL escape (sync.ops.json_text_nul_free)."""
     started = time.monotonic()
     if raw_size > MAX_BYTES:
@@ -107,14 +109,33 @@ def push(user, device, body: dict, client_time: str | None, raw_size: int, nul_f
         return outcome
     # The batch failed on something other than a concurrent twin or a busy database: apply each operation
     # on its own, so that one bad operation never blocks the others (STYLE.md habit 6).
-    results, server_time = [], None
+    answer = Answer(None, [], [])
     for raw, one in zip(ops, parsed):
         single = _apply(user_id, device_id, body, [raw], [one], client_dt, raw_size, started)
         if single is None:
-            single = {"server_time": None, "results": [_quarantine_alone(user_id, device_id, raw)]}
-        server_time = single["server_time"] or server_time
-        results.extend(single["results"])
-    return {"server_time": server_time or utcnow().isoformat(timespec="seconds") + "Z", "results": results}
+            single = Answer(None, [_quarantine_alone(user_id, device_id, raw)], [None])
+        answer.server_time = single.server_time or answer.server_time
+        answer.results += single.results
+        answer.texts += single.texts
+    answer.server_time = answer.server_time or utcnow().isoformat(timespec="seconds") + "Z"
+    return answer
+
+
+@dataclass(slots=True)
+class Answer:
+    """What push answers (PROTOCOL.md: server_time, results). `texts[i]` is the JSON text of results[i]
+    when it was made for the operation's stored row (batch.Batch), so the answer reuses it."""
+    server_time: str | None
+    results: list[dict]
+    texts: list[str | None]
+
+    def as_dict(self) -> dict:
+        return {"server_time": self.server_time, "results": self.results}
+
+    def json(self) -> str:
+        """The answer as JSON text, the same as Flask's compact encoding of as_dict()."""
+        results = ",".join(JSON_TEXT(r) if t is None else t for r, t in zip(self.results, self.texts))
+        return f'{{"server_time":{JSON_TEXT(self.server_time)},"results":[{results}]}}\n'
 
 
 def _quarantine_alone(user_id, device_id, raw) -> dict:
@@ -128,7 +149,7 @@ def _quarantine_alone(user_id, device_id, raw) -> dict:
     return result
 
 
-def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) -> dict | None:
+def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) -> "Answer | None":
     """One transaction for the batch; None when it failed for a reason a retry of the same batch won't fix."""
     for attempt in range(6):
         now = utcnow()
@@ -161,7 +182,7 @@ def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) 
             conn.execute(_SESSION_DONE, {"s_id": session_id, "counts": dict(counts),
                                          "ms": int((time.monotonic() - started) * 1000)})
             db.session.commit()
-            return {"server_time": now.isoformat(timespec="seconds") + "Z", "results": results}
+            return Answer(now.isoformat(timespec="seconds") + "Z", results, batch.texts)
         except IntegrityError:
             # A concurrent request applied some of these op_ids first: decide again; they are duplicates now.
             db.session.rollback()

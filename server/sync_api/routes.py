@@ -1,5 +1,5 @@
 """The phone's endpoints: pull, push, photo upload, and the clerks' import of an exported outbox."""
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 
 from sync.ops import json_text_nul_free
 
@@ -34,8 +34,9 @@ def push():
         if not isinstance(body, dict):
             raise ApiError("bad_request", {"reason": "the body must be a JSON object"})
         text = request.get_data()
-        return push_service.push(g.user, g.device, body, request.headers.get("X-Client-Time"), size or len(text),
-                                 json_text_nul_free(text))
+        answer = push_service.push(g.user, g.device, body, request.headers.get("X-Client-Time"), size or len(text),
+                                   json_text_nul_free(text))
+        return _json(answer)
 
 
 @bp.post("/sync/import")
@@ -52,7 +53,14 @@ def import_outbox():
     owner = db.session.get(User, device.user_id)
     text = request.get_data()
     with push_service.cyclic_gc_paused():
-        return push_service.push(owner, device, body, None, len(text), json_text_nul_free(text))
+        return _json(push_service.push(owner, device, body, None, len(text), json_text_nul_free(text)))
+
+
+def _json(answer):
+    """A push answer: its results' JSON text was made once, for the stored operations and for this."""
+    if current_app.debug:  # Flask's indented JSON, as every other answer in debug mode
+        return answer.as_dict()
+    return current_app.response_class(answer.json(), mimetype="application/json")
 
 
 @bp.put("/attachments/<sha256>")

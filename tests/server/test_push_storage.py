@@ -14,6 +14,7 @@ from server.changes import insert_rows
 from server.extensions import db
 from server.models import (Allocation, AuditLog, Bill, ChangeLog, Household, Operation, Party, Payment, Season,
                            SyncSession)
+from tests.conftest import shanghai_now
 from tests.invariants import check_invariants
 
 
@@ -182,3 +183,25 @@ def test_the_cyclic_collector_is_off_during_a_push_and_back_on_after_it_even_aft
     status, body = phone.push([phone.payment(hid, 200)])
     assert status == 500 and body["error"]["code"] == "internal_error"
     assert gc.isenabled()
+
+
+def test_the_answer_is_the_compact_json_of_its_results_each_the_text_stored_with_its_operation(phone):
+    """Each result's JSON text is made once, for the operation row and for the answer: the answer is still
+    exactly Flask's compact JSON, and what is stored is what was answered."""
+    phone.pull_all()
+    hid = next(iter(phone.households))
+    first = phone.payment(hid, 100, payer="欧阳明月", note='"引号" \\ 𠮷')
+    bad = dict(phone.payment(hid, 200), type="teleport")
+    status, _ = phone.push([first])
+    assert status == 200
+    r = phone.client.post("/api/v1/sync/push", json={"device_id": phone.device_id,
+                                                     "ops": [first, bad, phone.payment(hid, 300)]},
+                          headers={**phone.headers, "X-Client-Time": shanghai_now()})
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    body = r.get_json()
+    assert [x["status"] for x in body["results"]] == ["duplicate", "rejected", "applied"]
+    assert r.get_data(as_text=True) == json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
+    stored = dict(db.session.execute(sa.select(Operation.op_id, Operation.result)
+                                     .where(Operation.op_id.in_([bad["op_id"], body["results"][2]["op_id"]]))).all())
+    assert stored[bad["op_id"]] == body["results"][1]
+    assert stored[body["results"][2]["op_id"]] == body["results"][2]
