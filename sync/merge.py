@@ -105,7 +105,7 @@ def _common_flags(hh: HouseholdState, at: datetime, skewed: bool, ctx: Context) 
 
 
 def _open_bills(hh: HouseholdState) -> list[OpenBill]:
-    return [OpenBill(b.season, b.balance_fen) for b in hh.bills if b.balance_fen > 0]
+    return [OpenBill(b.season, balance) for b in hh.bills if (balance := b.balance_fen) > 0]
 
 
 def decide_payment(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
