@@ -16,6 +16,7 @@ import os
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ class _Log:
             return True
         # A connection of its own for each checkpoint, closed at once: none is left open between them.
         # Autocommit, no busy wait: PASSIVE skips what a reader still needs and never blocks anyone.
-        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        # mode=rw: a database removed since the look above is not created again, empty.
+        conn = sqlite3.connect(Path(self.path).as_uri() + "?mode=rw", uri=True, timeout=0, isolation_level=None)
         try:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         finally:

@@ -58,6 +58,14 @@ SCRIPT = textwrap.dedent("""
     with engine.connect() as c:
         print("rows", c.exec_driver_sql("SELECT count(*) FROM t").scalar())
     print("threads", sum(t.name == "sqlite-checkpoint" for t in __import__("threading").enumerate()))
+    with engine.begin() as c:  # a last write the thread has not seen yet, then the database goes away
+        c.exec_driver_sql("INSERT INTO t (body) VALUES ('last')")
+    engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    time.sleep(0.5)
+    print("recreated", os.path.exists(path))
 """)
 
 
@@ -72,3 +80,4 @@ def test_in_the_served_app_a_thread_checkpoints_and_no_commit_waits_for_it(tmp_p
     assert last > 200 and backfilled == last  # every frame of the log copied back, by the thread
     assert lines["rows"] == "1000"
     assert lines["threads"] == "1"
+    assert lines["recreated"] == "False"  # a removed database is let go, not made again empty
