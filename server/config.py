@@ -1,8 +1,9 @@
 """Configuration from the environment: DATABASE_URL picks the engine, HEATLEDGER_DATA_DIR the files."""
-import json
 import os
 import secrets
 from pathlib import Path
+
+from sync.jsontext import compact
 
 
 def data_dir() -> Path:
@@ -33,7 +34,7 @@ def _database_url(folder: Path) -> str:
 
 # Compact UTF-8 JSON text (names and notes are Chinese), by an encoder built once: how JSON columns are
 # written, and the same text Flask answers with (ensure_ascii off in create_app, compact outside debug).
-JSON_TEXT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+JSON_TEXT = compact()
 
 
 def load(overrides: dict | None = None) -> dict:

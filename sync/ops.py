@@ -4,13 +4,14 @@
 `results[i].error.code`. It never looks at the database: whether the household exists is the caller's.
 """
 import hashlib
-import json
 import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
+
+from .jsontext import compact
 
 OP_TYPES = ("payment", "payment_void", "vacancy_check", "area_check", "visit", "contact_update")
 METHODS = ("cash", "wechat", "alipay", "bank_card", "transfer")
@@ -44,7 +45,7 @@ class Op(NamedTuple):
 
 
 # json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":")), with the encoder built once
-_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+_CANONICAL = compact(sort_keys=True)
 
 
 def canonical_text(raw: dict) -> str:
