@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from server.errors import CATALOGUE
 from server.extensions import db
 from server.models import Device, Operation, Payment, utcnow
-from tests.conftest import Phone
 from tests.invariants import check_invariants
 
 
