@@ -5,7 +5,7 @@ Used by push.py, which owns the transaction, the retries and the fallback one op
 import json
 import logging
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -23,10 +23,6 @@ from ..models import (Allocation, Assignment, Bill, FieldRecord, Household, Oper
 log = logging.getLogger(__name__)
 _OP, _PAY, _HH, _BILL, _SEASON, _ASSIGN = (
     m.__table__ for m in (Operation, Payment, Household, Bill, Season, Assignment))
-
-
-_BILL_PAID = sa.update(_BILL).where(_BILL.c.id == sa.bindparam("b_id")).values(
-    paid_fen=_BILL.c.paid_fen + sa.bindparam("delta"))
 
 
 class _Reads:
@@ -122,7 +118,7 @@ def _rejected(raw, code: str, details: dict) -> dict:
 class Batch:
     """Everything one push reads before deciding, and everything it will write."""
 
-    def __init__(self, user_id: int, device_id: str, revoked: bool, ops: list, parsed: list, ctx_args: dict,
+    def __init__(self, user_id: int, device_id: str, revoked: bool, ops: list, parsed: list, skew: timedelta,
                  session_id: int, now: datetime):
         """`revoked`: the device's state read in this transaction, under the writer lock."""
         self.raw_ops, self.parsed, self.now = ops, parsed, now
@@ -158,19 +154,22 @@ class Batch:
             if sorted(rank) != list(rank):
                 for listed in bills.values():
                     listed.sort(key=lambda b: rank.get(b.season, 0))
+        receipts = {p.data["receipt_no"] for p in valid if p.type == "payment"}
+        used = dict(conn.execute(q.receipts, {"ids": ids(receipts)}).all()) if receipts else {}
+        self.ctx = merge.Context(now=now, skew=skew, device_revoked=revoked,
+                                 seasons_open={s.id: s.open for s in season_rows}, used_receipts=used)
         seen = defaultdict(list)
         amounts = {p.data["amount_fen"] for p in valid if p.type == "payment"}
         if self.households and amounts:
             # Only a payment of the same amount, not voided, within the window can be a duplicate suspect
             # (sync/duplicates.py): the others are not loaded. Correcting the skew shifts every time alike,
             # so the earliest and latest operation bound the window.
-            probe = ctx_args["probe"]
             first, last = min(valid, key=lambda p: p.at), max(valid, key=lambda p: p.at)
             PaymentSeen = merge.PaymentSeen
             for hid, op_id, amount, collected_at, state in conn.execute(q.payments_seen, {
                     "ids": ids(self.households), "amounts": ids(amounts),
-                    "since": merge.corrected_time(first, probe)[0] - DUPLICATE_WINDOW,
-                    "until": merge.corrected_time(last, probe)[0] + DUPLICATE_WINDOW}).all():
+                    "since": merge.corrected_time(first, self.ctx)[0] - DUPLICATE_WINDOW,
+                    "until": merge.corrected_time(last, self.ctx)[0] + DUPLICATE_WINDOW}).all():
                 seen[hid].append(PaymentSeen(op_id, amount, collected_at, state))
         spans = defaultdict(list)
         buildings = {r.building_id for r in household_rows}
@@ -181,10 +180,6 @@ class Batch:
         HouseholdState = merge.HouseholdState
         self.states = {hid: HouseholdState(hid, status, area_m2, stage, bills[hid], seen[hid], spans[building_id])
                        for hid, status, area_m2, stage, building_id, _owner in household_rows}
-        receipts = {p.data["receipt_no"] for p in valid if p.type == "payment"}
-        used = dict(conn.execute(q.receipts, {"ids": ids(receipts)}).all()) if receipts else {}
-        self.ctx = merge.Context(now=now, skew=ctx_args["skew"], device_revoked=revoked,
-                                 seasons_open={s.id: s.open for s in season_rows}, used_receipts=used)
         # what will be written
         self.operations, self.quarantine, self.payments, self.allocations = [], [], [], []
         self.bill_deltas, self.fields, self.reviews, self.touched = defaultdict(int), [], [], set()
@@ -376,10 +371,8 @@ class Batch:
                                 "before": {"state": "recorded"}, "after": {"state": state}, "user_id": self.user_id,
                                 "at": self.now})
         if self.reviews:
-            known = {}
-            needed = {r["payment_op_id"] for r in self.reviews if r.get("payment_op_id")} - set(payment_ids)
-            if needed:
-                known = dict(s.execute(sa.select(Payment.op_id, Payment.id).where(Payment.op_id.in_(needed))).all())
+            # A review names a payment of this batch, or (a void request) an earlier one read as a void target.
+            known = {op_id: row.id for op_id, row in self.void_targets.items()}
             rows = []
             for r in self.reviews:
                 r = dict(r)
@@ -400,7 +393,6 @@ class Batch:
             insert_rows(Quarantine, self.quarantine)
         audit_rows(self.audits)
         touch(self.touched, now=self.now)
-
 
     def _write_household_updates(self):
         """Dunning stages and owners' phones the batch changed: one executemany each, an audit row per change."""
@@ -436,6 +428,8 @@ _PARTY_PHONE = sa.update(Party.__table__).where(Party.__table__.c.id == sa.bindp
     .values(phone=sa.bindparam("new_phone"))
 
 
+_BILL_PAID = sa.update(_BILL).where(_BILL.c.id == sa.bindparam("b_id")).values(
+    paid_fen=_BILL.c.paid_fen + sa.bindparam("delta"))
 # PostgreSQL: every bill's new paid amount in one statement instead of one UPDATE per bill.
 _BILL_PAID_MANY = sa.text("UPDATE bill SET paid_fen = bill.paid_fen + d.delta "
                           "FROM unnest(CAST(:ids AS BIGINT[]), CAST(:deltas AS BIGINT[])) AS d(id, delta) "

@@ -154,7 +154,6 @@ def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) 
     for attempt in range(6):
         now = utcnow()
         skew = merge.skew_of(client_dt, now)
-        probe = merge.Context(now=now, skew=skew, device_revoked=False, seasons_open={}, used_receipts={})
         try:
             conn = begin_write()
             # Core statements for the session row and the device, not ORM objects: a push is plain rows.
@@ -166,8 +165,7 @@ def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) 
                 and 0 <= outbox < 2**31 else None, counts={}, bytes_in=raw_size, ms=0,
                 skew_seconds=int(skew.total_seconds()), started_at=now)).inserted_primary_key[0]
             dev = conn.execute(_DEVICE_STATE, {"d_id": device_id}).one()
-            batch = Batch(user_id, device_id, dev.revoked_at is not None, ops, parsed,
-                          {"skew": skew, "probe": probe}, session_id, now)
+            batch = Batch(user_id, device_id, dev.revoked_at is not None, ops, parsed, skew, session_id, now)
             results = batch.run()
             batch.write()
             changes = _record_seqs(device_id, dev.seq_contiguous, dev.seq_max,
