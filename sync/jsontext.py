@@ -21,5 +21,16 @@ def compact(sort_keys: bool = False) -> Callable[[object], str]:
         return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys,
                                 check_circular=False).encode
     # (markers, default, encoder, indent, key_separator, item_separator, sort_keys, skipkeys, allow_nan)
-    encode = make(None, _not_json, json_encoder.encode_basestring, None, ":", ",", sort_keys, False, True)
-    return lambda value: "".join(encode(value, 0))
+    return _Compact(make(None, _not_json, json_encoder.encode_basestring, None, ":", ",", sort_keys, False, True))
+
+
+class _Compact:
+    """A callable object, not a closure: psycopg caches the JSON dumper made for an engine's `json_serializer`
+    by the object itself, where a closure gets a warning ("may cause a resource leak") on every connection."""
+    __slots__ = ("_encode",)
+
+    def __init__(self, encode):
+        self._encode = encode
+
+    def __call__(self, value) -> str:
+        return "".join(self._encode(value, 0))

@@ -1,4 +1,6 @@
 """Money is integer fen in the database: no column of any table is a float (STYLE.md habit 5)."""
+import logging
+
 import sqlalchemy as sa
 
 import server.models  # noqa: F401  (registers every table on the metadata, whatever ran first)
@@ -44,3 +46,18 @@ def test_bill_pages_keep_room_for_the_updates_every_payment_makes(app):
     if db.engine.dialect.name == "postgresql":  # the migrated test database; SQLite has no such setting
         options = db.session.execute(sa.text("SELECT reloptions FROM pg_class WHERE relname = 'bill'")).scalar()
         assert options == [f"fillfactor={BILL_FILLFACTOR}"]
+
+
+def test_making_the_engine_logs_no_warning(app, caplog, monkeypatch):
+    """The engine's JSON serializer (config.JSON_TEXT) is a plain callable object: psycopg logs "using a
+    closure in a dumps/loads function may cause a resource leak" for a closure, once per engine made
+    (each worker, each CLI command)."""
+    # Alembic's logging setup (migrations/env.py, run by the template database) disables loggers made before it.
+    monkeypatch.setattr(logging.getLogger("psycopg"), "disabled", False)
+    with app.app_context():
+        with caplog.at_level(logging.DEBUG, logger="psycopg"):
+            engine = sa.create_engine(db.engine.url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+            with engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+            engine.dispose()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
