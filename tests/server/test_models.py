@@ -48,12 +48,10 @@ def test_bill_pages_keep_room_for_the_updates_every_payment_makes(app):
         assert options == [f"fillfactor={BILL_FILLFACTOR}"]
 
 
-def test_making_the_engine_logs_no_warning(app, caplog, monkeypatch):
+def test_making_the_engine_logs_no_warning(app, caplog):
     """The engine's JSON serializer (config.JSON_TEXT) is a plain callable object: psycopg logs "using a
     closure in a dumps/loads function may cause a resource leak" for a closure, once per engine made
     (each worker, each CLI command)."""
-    # Alembic's logging setup (migrations/env.py, run by the template database) disables loggers made before it.
-    monkeypatch.setattr(logging.getLogger("psycopg"), "disabled", False)
     with app.app_context():
         with caplog.at_level(logging.DEBUG, logger="psycopg"):
             engine = sa.create_engine(db.engine.url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
