@@ -25,8 +25,9 @@ def compact(sort_keys: bool = False) -> Callable[[object], str]:
 
 
 class _Compact:
-    """A callable object, not a closure: psycopg caches the JSON dumper made for an engine's `json_serializer`
-    by the object itself, where a closure gets a warning ("may cause a resource leak") on every connection."""
+    """A callable object, not a closure: the server hands it to its database engine as `json_serializer`, and
+    psycopg caches the JSON dumper it makes by the object itself, where a closure gets a warning ("may cause
+    a resource leak") for every engine made."""
     __slots__ = ("_encode",)
 
     def __init__(self, encode):
