@@ -3,7 +3,7 @@
 With SQLite's own automatic checkpoint, the connection whose commit pushes the log past its limit copies
 every page of it into the database and syncs both files before its request can answer: measured here, one
 push in ten waited an extra 55–60 ms for it. Here one daemon thread per process checkpoints each database
-this process has opened a few times a second (PASSIVE: it never waits for, nor blocks, a reader or a
+this process has opened once a second (PASSIVE: it never waits for, nor blocks, a reader or a
 writer), and SQLite's automatic checkpoint stays on as a backstop at a much larger size, should the thread
 fall behind or stop.
 
