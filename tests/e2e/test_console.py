@@ -30,7 +30,8 @@ def _overpay(server, username="c05"):
     h = next(x for x in body["households"] if x["bills"][-1]["balance_fen"] > 0)
     now = datetime.now(timezone(timedelta(hours=8))).isoformat(timespec="seconds")
     op = {"op_id": str(uuid.uuid4()), "seq": 1, "type": "payment", "household_id": h["id"], "at": now,
-          "data": {"amount_fen": h["bills"][-1]["balance_fen"] + 12345, "method": "cash",
+          # more than everything it owes, older seasons too (a payment naming no season pays the oldest first)
+          "data": {"amount_fen": sum(b["balance_fen"] for b in h["bills"]) + 12345, "method": "cash",
                    "receipt_no": phone["device_code"] + "-000001"}}
     status, body = api(server, "POST", "/sync/push", phone["token"], {"device_id": phone["device_id"], "ops": [op]},
                        {"X-Client-Time": now})
