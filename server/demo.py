@@ -19,6 +19,7 @@ from .changes import touch
 from .extensions import db
 from .models import (Account, Allocation, Assignment, Bill, Building, Household, Party, Payment, Project, RateRule,
                      Season, SuspensionApplication, User, utcnow)
+from .models.base import uuid7
 
 SEASONS = [("2024-2025", False), ("2025-2026", False), ("2026-2027", True)]
 PROJECTS = ["华远·静园", "丰和园", "康泰家园"]
@@ -47,6 +48,16 @@ def _area(rng: random.Random) -> Decimal:
 
 def _uuid(rng: random.Random) -> str:
     return str(UUID(int=rng.getrandbits(128), version=4))
+
+
+DEMO_EPOCH_MS = 1_763_164_800_000  # 2025-11-15 00:00 UTC: the demo's households' ids count from it
+
+
+def _household_id(rng: random.Random, k: int) -> str:
+    """Time-ordered like every household's id (models/base.py new_id), made in address order, and
+    deterministic: the k-th household's stamp is the demo epoch's plus k. (128 bits drawn, as for a v4 id,
+    so that the rest of the demo is the same as it was.)"""
+    return uuid7((DEMO_EPOCH_MS << 12) + k, rng.getrandbits(128))
 
 
 def seed(total: int = 600) -> str:
@@ -98,7 +109,7 @@ def seed(total: int = 600) -> str:
         kind = "developer" if "地产" in owner else "company" if "公司" in owner else "person"
         parties.append({"kind": kind, "name": owner, "phone": f"139{rng.randint(0, 99999999):08d}"})
         shop = floor == 1 and unit == 1 and b.name == "1" and flat == 1
-        households.append({"id": _uuid(rng), "building_id": b.id, "unit": str(unit), "room": f"{floor}{flat:02d}",
+        households.append({"id": _household_id(rng, k), "building_id": b.id, "unit": str(unit), "room": f"{floor}{flat:02d}",
                            "area_m2": _area(rng) if not shop else Decimal(rng.randint(6000, 40000)) / 100,
                            "category": "non_residential" if shop else "residential", "status": "active",
                            "owner_initials": initials(owner), "created_at": now,
@@ -140,7 +151,9 @@ def seed(total: int = 600) -> str:
                 plans.append((h["id"], s, paid, rng))
         if owes_two:
             h["dunning_stage"] = "notice_delivered" if k % 80 == 5 else "reminder"
-    db.session.execute(sa.insert(Bill), bills)
+    # Issued a season at a time, as the company issues them (server/fees/service.py): a season's bills are
+    # neighbours in the table, in address order, as they would be in a database that lived those seasons.
+    db.session.execute(sa.insert(Bill), sorted(bills, key=lambda b: b["season_id"]))
     for h in households:
         if h["status"] != "active" or h["dunning_stage"] != "none":
             db.session.execute(sa.update(Household).where(Household.id == h["id"])

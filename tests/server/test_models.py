@@ -59,3 +59,30 @@ def test_making_the_engine_logs_no_warning(app, caplog):
                 connection.execute(sa.text("SELECT 1"))
             engine.dispose()
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_household_ids_are_uuid7s_that_grow_in_the_order_they_are_made():
+    """Even within one millisecond: one building's households, made one after another, are neighbours in
+    every index keyed by household (models/base.py new_id)."""
+    import uuid
+
+    from server.models.base import new_id
+
+    ids = [new_id() for _ in range(5000)]  # far more than one millisecond's 4096 counter values
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    parsed = uuid.UUID(ids[0])
+    assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122) and str(parsed) == ids[0]
+    # the first 48 bits are the time it was made, in Unix milliseconds
+    import time
+    assert abs(int(ids[-1].replace("-", "")[:12], 16) - time.time() * 1000) < 60_000
+
+
+def test_the_demo_lays_households_out_in_address_order_and_bills_a_season_at_a_time(app):
+    """The physical order a database that lived through the seasons would have (server/demo.py)."""
+    from server.models import Bill, Building, Household
+
+    order = db.session.execute(sa.select(Household.id).join(Building).order_by(
+        Building.id, Household.unit, sa.func.length(Household.room), Household.room)).scalars().all()
+    assert order == sorted(order)
+    seasons = db.session.execute(sa.select(Bill.season_id).order_by(Bill.id)).scalars().all()
+    assert seasons == sorted(seasons)
