@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .duplicates import CapturedPayment, duplicate_suspects
 from .money import OpenBill, allocate
-from .ops import SHANGHAI, Op
+from .ops import EARLIEST, LATEST, SHANGHAI, Op
 
 SKEW_LIMIT = timedelta(minutes=10)  # PROTOCOL.md, Push: "beyond 10 minutes apart"
 AREA_TOLERANCE = Decimal("0.5")  # area_check: more than 0.5 m² off the record becomes a review item
@@ -80,12 +80,42 @@ def skew_of(client_time: datetime | None, server_now_utc: datetime) -> timedelta
     return client_time.astimezone(timezone.utc).replace(tzinfo=None) - server_now_utc
 
 
+_EARLIEST, _LATEST = EARLIEST.replace(tzinfo=None), LATEST.replace(tzinfo=None)
+
+
 def corrected_time(op: Op, ctx: Context) -> tuple[datetime, bool]:
-    """The collection time in naive UTC, corrected by the request's skew when beyond the limit."""
+    """The collection time in naive UTC, and whether the phone's clock was wrong (the flag clock_skew).
+
+    Corrected by the request's skew when beyond the limit (PROTOCOL.md, Push: Clock). A clock so far off
+    that the correction would leave the times a phone may send (sync.ops.EARLIEST … LATEST) leaves the time
+    as sent, flagged. A collection time still later than the server's clock allows was recorded by a
+    wrong clock too, one set right before this push: flagged, as money is never refused."""
     at = op.at.astimezone(timezone.utc).replace(tzinfo=None)
     if abs(ctx.skew) > SKEW_LIMIT:
-        return at - ctx.skew, True
-    return at, False
+        try:
+            corrected = at - ctx.skew
+        except OverflowError:  # beyond the year 9999 or before the year 1
+            return at, True
+        return (corrected if _EARLIEST <= corrected <= _LATEST else at), True
+    return at, at > ctx.now + SKEW_LIMIT
+
+
+def collection_span(first: Op, last: Op, ctx: Context) -> tuple[datetime, datetime]:
+    """Bounds of the corrected collection times (corrected_time) of operations sent from `first.at` to
+    `last.at`: each is its time shifted by the skew, or as sent when the shift would leave the calendar."""
+    lo = first.at.astimezone(timezone.utc).replace(tzinfo=None)
+    hi = last.at.astimezone(timezone.utc).replace(tzinfo=None)
+    if abs(ctx.skew) > SKEW_LIMIT:
+        lo, hi = min(lo, _shifted(lo, -ctx.skew)), max(hi, _shifted(hi, -ctx.skew))
+    return lo, hi
+
+
+def _shifted(at: datetime, delta: timedelta) -> datetime:
+    """at + delta, held within EARLIEST … LATEST."""
+    try:
+        return min(max(at + delta, _EARLIEST), _LATEST)
+    except OverflowError:
+        return _LATEST if delta > timedelta(0) else _EARLIEST
 
 
 def in_scope(hh: HouseholdState, at: datetime) -> bool:

@@ -91,15 +91,30 @@ def valid_seq(value) -> bool:
     return _is_int(value) and 1 <= value < MAX_SEQ
 
 
-def parse_time(value) -> datetime | None:
-    """ISO 8601; a time without an offset is taken as Beijing time, the phone's zone."""
+# The times a phone may send: the calendar less a year at each end, so that every correction by the clock's
+# offset, the duplicate window and the display in Asia/Shanghai stay inside it. A phone whose clock reset
+# to 1970 or 2000 is well within; "9999-12-31T23:59:59Z" is not a reading of any clock.
+EARLIEST = datetime(2, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9998, 12, 31, tzinfo=timezone.utc)
+
+
+def parse_time(value, any_year: bool = False) -> datetime | None:
+    """ISO 8601; a time without an offset is taken as Beijing time, the phone's zone. None when it is not
+    one, or lies outside EARLIEST … LATEST (with `any_year`, X-Client-Time: outside what UTC can hold; a
+    clock that wrong is still a clock, and its operations are flagged clock_skew)."""
     if not isinstance(value, str) or not 10 <= len(value) <= 40:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+    if any_year:
+        try:
+            return parsed.astimezone(timezone.utc)
+        except OverflowError:
+            return None
+    return parsed if EARLIEST <= parsed <= LATEST else None
 
 
 def _is_int(value) -> bool:

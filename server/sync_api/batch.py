@@ -162,14 +162,13 @@ class Batch:
         amounts = {p.data["amount_fen"] for p in valid if p.type == "payment"}
         if self.households and amounts:
             # Only a payment of the same amount, not voided, within the window can be a duplicate suspect
-            # (sync/duplicates.py): the others are not loaded. Correcting the skew shifts every time alike,
-            # so the earliest and latest operation bound the window.
-            first, last = min(valid, key=lambda p: p.at), max(valid, key=lambda p: p.at)
+            # (sync/duplicates.py): the others are not loaded.
+            since, until = merge.collection_span(min(valid, key=lambda p: p.at), max(valid, key=lambda p: p.at),
+                                                 self.ctx)
             PaymentSeen = merge.PaymentSeen
             for hid, op_id, amount, collected_at, state in conn.execute(q.payments_seen, {
                     "ids": ids(self.households), "amounts": ids(amounts),
-                    "since": merge.corrected_time(first, self.ctx)[0] - DUPLICATE_WINDOW,
-                    "until": merge.corrected_time(last, self.ctx)[0] + DUPLICATE_WINDOW}).all():
+                    "since": since - DUPLICATE_WINDOW, "until": until + DUPLICATE_WINDOW}).all():
                 seen[hid].append(PaymentSeen(op_id, amount, collected_at, state))
         spans = defaultdict(list)
         buildings = {r.building_id for r in household_rows}

@@ -34,6 +34,7 @@ from .batch import MAX_BYTES, MAX_OPS, Batch, _rejected, quarantine_row
 log = logging.getLogger(__name__)
 _SESSION, _DEVICE = SyncSession.__table__, Device.__table__
 _SESSION_INSERT = sa.insert(_SESSION)
+_INT32 = 2**31 - 1  # skew_seconds is a 32-bit column: a clock off by more than 68 years is recorded as that
 _SESSION_DONE = sa.update(_SESSION).where(_SESSION.c.id == sa.bindparam("s_id"))
 _DEVICE_UPDATE = sa.update(_DEVICE).where(_DEVICE.c.id == sa.bindparam("d_id"))
 _SEQ = DeviceSeq.__table__
@@ -101,7 +102,7 @@ def push(user, device, body: dict, client_time: str | None, raw_size: int, nul_f
     if body.get("device_id") != device.id:
         raise ApiError("device_mismatch")
     parsed = [parse_op(raw, nul_free) for raw in ops]
-    client_dt = parse_time(client_time) if client_time else None
+    client_dt = parse_time(client_time, any_year=True) if client_time else None
     # Plain ids: the ORM objects of the sign-in expire when begin_write ends the sign-in's transaction.
     user_id, device_id = user.id, device.id
     outcome = _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started)
@@ -163,7 +164,7 @@ def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) 
                 kind="push", device_id=device_id, user_id=user_id, app_version=app_version,
                 outbox_depth=outbox if isinstance(outbox, int) and not isinstance(outbox, bool)
                 and 0 <= outbox < 2**31 else None, counts={}, bytes_in=raw_size, ms=0,
-                skew_seconds=int(skew.total_seconds()), started_at=now)).inserted_primary_key[0]
+                skew_seconds=max(-_INT32, min(int(skew.total_seconds()), _INT32)), started_at=now)).inserted_primary_key[0]
             dev = conn.execute(_DEVICE_STATE, {"d_id": device_id}).one()
             batch = Batch(user_id, device_id, dev.revoked_at is not None, ops, parsed, skew, session_id, now)
             results = batch.run()

@@ -187,6 +187,51 @@ def test_a_clock_five_minutes_off_is_not_skew(phone):
     assert r["flags"] == []
 
 
+def test_a_collection_time_in_the_future_was_recorded_by_a_wrong_clock_and_is_flagged(phone, desk):
+    """The phone's clock is right now, but was two days ahead when the payment was recorded."""
+    h = owing(phone)
+    op = phone.payment(h["id"], 1000)
+    op["at"] = shanghai_now(timedelta(days=2))
+    r = one(phone, op)
+    assert r["status"] == "applied" and r["flags"] == ["clock_skew"]
+    assert len(items_for(desk, "clock_skew", op["op_id"])) == 1
+
+
+@pytest.mark.parametrize("client_time", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"])
+def test_a_clock_thousands_of_years_off_is_skew_and_the_money_is_recorded(phone, desk, client_time):
+    h = owing(phone)
+    op = phone.payment(h["id"], 1000)
+    r = one(phone, op, client_time=client_time)
+    assert r["status"] == "applied" and r["flags"] == ["clock_skew"]
+    assert len(items_for(desk, "clock_skew", op["op_id"])) == 1
+    payment = db.session.scalar(sa.select(Payment).where(Payment.op_id == op["op_id"]))
+    sent = datetime.fromisoformat(op["at"]).astimezone(timezone.utc).replace(tzinfo=None)
+    if client_time.startswith("9999"):
+        # corrected, it would fall before the year 1: the time as sent
+        assert payment.collected_at == sent
+    else:
+        # corrected by the offset, as PROTOCOL.md says, however far: a clerk sees the flag
+        assert payment.collected_at.year > 4000
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T00:00:00+00:00", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+def test_a_time_no_clock_reads_is_a_malformed_at_kept_in_quarantine_and_the_rest_of_the_batch_applies(phone,
+                                                                                                      at):
+    h = owing(phone)
+    odd, good = phone.payment(h["id"], 1000), phone.payment(h["id"], 2000)
+    odd["at"] = at
+    status, body = phone.push([odd, good])
+    assert status == 200, body
+    assert body["results"][0]["status"] == "rejected"
+    assert body["results"][0]["error"]["code"] == "invalid_field"
+    assert body["results"][0]["error"]["details"]["field"] == "at"
+    assert body["results"][1]["status"] == "applied"
+    from server.models import Quarantine
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Quarantine)
+                             .where(Quarantine.op_id == odd["op_id"])) == 1
+    assert one(phone, odd)["status"] == "rejected"  # the same answer when it is sent again
+
+
 def test_a_payment_naming_a_closed_season_is_recorded_with_season_closed(phone, desk):
     h = owing(phone)
     op = phone.payment(h["id"], 1000, season="2025-2026")
@@ -401,7 +446,7 @@ def test_the_receipt_page_says_recorded_voided_not_yet_received_or_mismatch(phon
     one(phone, op)
     page = _receipt_page(client, no, code)
     assert 'data-state="recorded"' in page and "88.00" in page
-    assert h["owner_name"] not in page and h["room"] not in page  # masked data only
+    assert h["owner_name"] not in page and h["label"] not in page  # masked data only: not the room in full
     page = _receipt_page(client, no, code[:-1] + ("a" if code[-1] != "a" else "b"))
     assert 'data-state="mismatch"' in page and "check code does not match" in page
     assert "88.00" not in page
