@@ -53,8 +53,11 @@ class ApiError(Exception):
 
 
 def wants_english() -> bool:
-    lang = (request.args.get("lang") or request.headers.get("Accept-Language") or "").strip().lower()
-    return lang.startswith("en")
+    """`?lang=en`, or English preferred over Chinese by Accept-Language (its q-values weighed); else Chinese."""
+    lang = request.args.get("lang")
+    if lang:
+        return lang.strip().lower().startswith("en")
+    return request.accept_languages.best_match(("zh", "en"), default="zh") == "en"
 
 
 def message(code: str) -> str:
@@ -72,7 +75,9 @@ def init_app(app):
     @app.before_request
     def _refuse_nul():
         # PostgreSQL cannot store NUL in text; refuse it in paths and queries before it reaches a query.
-        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        # Not in a pull's cursor: that is never stored, and one the server cannot honour is a reset (PROTOCOL.md).
+        if "\x00" in request.path or any("\x00" in k or ("\x00" in v and k != "cursor")
+                                          for k, v in request.args.items(multi=True)):
             raise ApiError("bad_request", {"reason": "NUL character in the request"})
 
     @app.errorhandler(ApiError)

@@ -8,7 +8,10 @@ from .errors import ApiError
 
 
 def json_body(check_nul=True):
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the decoder goes: no request of ours is
+        body = None
     if body is None:
         raise ApiError("bad_request", {"reason": "the body is not JSON"})
     if check_nul and has_nul(body):  # PostgreSQL cannot store NUL in text: refused alike on every engine

@@ -6,7 +6,8 @@ STATUSES = ["applied", "duplicate", "held", "rejected"]
 
 
 class PullArgs(Schema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=300))
+    # No length limit: a cursor the server cannot honour, however long, is a reset, never an error.
+    cursor = fields.String(load_default=None)
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
 
 

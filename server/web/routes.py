@@ -95,7 +95,7 @@ def init_gzip(app):
     @app.after_request
     def _gzip(response):
         if (response.direct_passthrough or response.status_code < 200 or response.status_code >= 300
-                or "gzip" not in request.headers.get("Accept-Encoding", "")
+                or not request.accept_encodings["gzip"]  # absent, or refused with q=0
                 or response.mimetype != "application/json" or "Content-Encoding" in response.headers):
             return response
         data = response.get_data()

@@ -166,6 +166,10 @@ def test_a_push_whose_body_is_not_json_is_bad_request(phone, client):
     assert_error(r, 400, "bad_request")
     r = client.post("/api/v1/sync/push", json={"device_id": phone.device_id, "ops": "many"}, headers=phone.headers)
     assert_error(r, 400, "bad_request")
+    # nested deeper than any JSON decoder goes
+    r = client.post("/api/v1/sync/push", data=b"[" * 100_000 + b"]" * 100_000, content_type="application/json",
+                    headers=phone.headers)
+    assert_error(r, 400, "bad_request")
 
 
 # --- Pull arguments
@@ -214,6 +218,16 @@ def test_the_default_language_of_messages_is_chinese(client):
     client.environ_base.pop("HTTP_ACCEPT_LANGUAGE", None)
     r = login(client, "c01", "wrong")
     assert r.get_json()["error"]["message"] == CATALOGUE["bad_credentials"][1]
+
+
+@pytest.mark.parametrize("accept, in_english", [
+    ("en;q=0.1, zh;q=0.9", False), ("en;q=0", False), ("de-DE,en;q=0.5", True), ("zh-CN,zh;q=0.9,en;q=0.8", False),
+    ("en-US,en;q=0.9", True), ("fr", False), ("*", False)])
+def test_the_language_of_messages_weighs_accept_language(client, accept, in_english):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = accept
+    r = login(client, "c01", "wrong")
+    zh, en = CATALOGUE["bad_credentials"][1:]
+    assert r.get_json()["error"]["message"] == (en if in_english else zh)
 
 
 # --- Photos

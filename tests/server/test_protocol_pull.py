@@ -123,7 +123,8 @@ def test_a_collector_pull_holds_only_households_assigned_now(phone, desk):
     assert not set(phone.households) & set(desk.households_of("c02"))
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "!!!", "MXwwfDF8MnwzfGFiYw", "a" * 300])
+@pytest.mark.parametrize("cursor", ["garbage", "!!!", "MXwwfDF8MnwzfGFiYw", "a" * 300, "9" * 2000, "\x00",
+                                    "MXw\x00wfDF8"])
 def test_a_malformed_cursor_gives_reset_and_a_snapshot_never_an_error(phone, cursor):
     status, body = phone.pull(cursor=cursor)
     assert status == 200 and body["reset"] is True and len(body["households"]) == 40
@@ -175,6 +176,13 @@ def test_a_large_pull_is_gzipped_when_the_phone_accepts_it(phone, client):
     assert r.headers.get("Content-Encoding") == "gzip"
     body = json.loads(gzip.decompress(r.get_data()))
     assert len(body["households"]) == 40
+
+
+@pytest.mark.parametrize("accept", ["gzip;q=0", "identity", "deflate"])
+def test_a_pull_is_not_gzipped_for_a_phone_that_refuses_it(phone, client, accept):
+    r = client.get("/api/v1/sync/pull", headers={**phone.headers, "Accept-Encoding": accept})
+    assert "Content-Encoding" not in r.headers
+    assert len(r.get_json()["households"]) == 40
 
 
 def test_device_last_seq_is_per_device(phone, make_phone):
