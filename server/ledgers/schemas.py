@@ -3,6 +3,7 @@
 Dates, ISO weeks and months are parsed by fields that explain a bad value in the request's language,
 so a clerk who types 2026-13-01 reads why (400 bad_request, details.fields).
 """
+import calendar
 import re
 from datetime import date
 
@@ -39,11 +40,10 @@ class IsoWeek(fields.Field):
         m = re.fullmatch(r"(\d{4})-W(\d{2})", value) if isinstance(value, str) else None
         if not m:
             raise _explain("周的格式应为 YYYY-Www，例如 2026-W48", "week must be YYYY-Www, e.g. 2026-W48")
-        try:
-            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        try:  # the week must end inside the calendar too: 9999-W52 would end in the year 10000
+            return date.fromisocalendar(int(m[1]), int(m[2]), 1), date.fromisocalendar(int(m[1]), int(m[2]), 7)
         except ValueError:
             raise _explain(f"不存在的周：{value}", f"no such ISO week: {value}") from None
-        return monday, date.fromisocalendar(int(m[1]), int(m[2]), 7)
 
 
 class Month(fields.Field):
@@ -53,9 +53,8 @@ class Month(fields.Field):
         m = re.fullmatch(r"(\d{4})-(\d{2})", value) if isinstance(value, str) else None
         if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1:
             raise _explain("月份格式应为 YYYY-MM，例如 2026-11", "month must be YYYY-MM, e.g. 2026-11")
-        first = date(int(m[1]), int(m[2]), 1)
-        after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        return first, date.fromordinal(after.toordinal() - 1)
+        year, month = int(m[1]), int(m[2])
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 class _Filters(Schema):

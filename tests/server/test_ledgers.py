@@ -225,6 +225,16 @@ def test_a_bad_date_week_or_month_is_a_bad_request_explained_in_the_clerks_langu
     assert en["error"]["message"].isascii() and "YYYY-MM-DD" in en["error"]["details"]["fields"]["date"][0]
 
 
+def test_the_calendars_last_week_and_month_answer_without_error(client, clerk):
+    """9999-W52 would end in the year 10000: a bad request. December 9999 is a month like any other."""
+    r = client.get(f"{LEDGERS}/weekly", query_string={"week": "9999-W52"}, headers=clerk.headers)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request"
+    for path, query in [("monthly", {"month": "9999-12"}), ("weekly", {"week": "9999-W51"}),
+                        ("daily", {"date": "9999-12-31"}), ("monthly", {"month": "0001-01"})]:
+        r = client.get(f"{LEDGERS}/{path}", query_string=query, headers=clerk.headers)
+        assert r.status_code == 200 and r.get_json()["totals"]["count"] == 0, (path, query, r.get_json())
+
+
 def test_a_collector_cannot_read_the_ledgers(client, phone):
     r = client.get(f"{LEDGERS}/daily?date=2026-11-26", headers=phone.headers)
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
