@@ -109,8 +109,10 @@ def seed(total: int = 600) -> str:
         kind = "developer" if "地产" in owner else "company" if "公司" in owner else "person"
         parties.append({"kind": kind, "name": owner, "phone": f"139{rng.randint(0, 99999999):08d}"})
         shop = floor == 1 and unit == 1 and b.name == "1" and flat == 1
-        households.append({"id": _household_id(rng, k), "building_id": b.id, "unit": str(unit), "room": f"{floor}{flat:02d}",
-                           "area_m2": _area(rng) if not shop else Decimal(rng.randint(6000, 40000)) / 100,
+        # A shop's area too within the demo contract's 45–180 m² (PROTOCOL.md)
+        area = _area(rng) if not shop else Decimal(rng.randint(12000, 18000)) / 100
+        households.append({"id": _household_id(rng, k), "building_id": b.id, "unit": str(unit),
+                           "room": f"{floor}{flat:02d}", "area_m2": area,
                            "category": "non_residential" if shop else "residential", "status": "active",
                            "owner_initials": initials(owner), "created_at": now,
                            "area_source": "certificate", "loop_type": "independent", "dunning_stage": "none"})

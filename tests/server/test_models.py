@@ -86,3 +86,13 @@ def test_the_demo_lays_households_out_in_address_order_and_bills_a_season_at_a_t
     assert order == sorted(order)
     seasons = db.session.execute(sa.select(Bill.season_id).order_by(Bill.id)).scalars().all()
     assert seasons == sorted(seasons)
+
+
+def test_every_demo_households_area_is_within_the_contracts_45_to_180_square_metres(app):
+    """PROTOCOL.md, Demo data contract: "areas 45–180 m²", the shops on ground floors too."""
+    from server.models import Household
+
+    low, high, shops = db.session.execute(sa.select(
+        sa.func.min(Household.area_m2), sa.func.max(Household.area_m2),
+        sa.func.count().filter(Household.category == "non_residential"))).one()
+    assert 45 <= low and high <= 180 and shops > 0
