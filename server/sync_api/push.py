@@ -164,7 +164,8 @@ def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) 
                 kind="push", device_id=device_id, user_id=user_id, app_version=app_version,
                 outbox_depth=outbox if isinstance(outbox, int) and not isinstance(outbox, bool)
                 and 0 <= outbox < 2**31 else None, counts={}, bytes_in=raw_size, ms=0,
-                skew_seconds=max(-_INT32, min(int(skew.total_seconds()), _INT32)), started_at=now)).inserted_primary_key[0]
+                skew_seconds=max(-_INT32, min(int(skew.total_seconds()), _INT32)),
+                started_at=now)).inserted_primary_key[0]
             dev = conn.execute(_DEVICE_STATE, {"d_id": device_id}).one()
             batch = Batch(user_id, device_id, dev.revoked_at is not None, ops, parsed, skew, session_id, now)
             results = batch.run()
