@@ -17,8 +17,8 @@ from sync.money import bill_due_fen
 from .auth.service import hash_password
 from .changes import touch
 from .extensions import db
-from .models import (Account, Allocation, Assignment, Bill, Building, Household, Party, Payment, Project, RateRule,
-                     Season, SuspensionApplication, User, utcnow)
+from .models import (Account, Allocation, Assignment, Bill, Building, CollectionAction, Household, Party, Payment,
+                     Project, RateRule, Season, SuspensionApplication, User, utcnow)
 from .models.base import uuid7
 
 SEASONS = [("2024-2025", False), ("2025-2026", False), ("2026-2027", True)]
@@ -160,6 +160,9 @@ def seed(total: int = 600) -> str:
         if h["status"] != "active" or h["dunning_stage"] != "none":
             db.session.execute(sa.update(Household).where(Household.id == h["id"])
                                .values(status=h["status"], dunning_stage=h["dunning_stage"]))
+    # The notices those at "notice_delivered" were served last spring, with the signed receipt as proof.
+    db.session.add_all(CollectionAction(household_id=h["id"], kind="notice_delivered", at=datetime(2026, 3, 20, 2, 0),
+                                        delivered=True) for h in households if h["dunning_stage"] == "notice_delivered")
     for h in households:
         if h["status"] == "suspended":
             db.session.add(SuspensionApplication(household_id=h["id"], season_id=current, applied_on=date(2026, 9, 20),

@@ -71,6 +71,7 @@ class Decision:
     review: list[tuple[str, dict]] = field(default_factory=list)  # (kind, details) items to open
     household_changes: dict = field(default_factory=dict)  # e.g. {"dunning_stage": ...}
     season_id: str | None = None  # which season's list the payment shows in on the phone
+    demand: str | None = None  # a delivered demand to record (催缴, DOMAIN.md §3), e.g. "notice_delivered"
 
 
 def skew_of(client_time: datetime | None, server_now_utc: datetime) -> timedelta:
@@ -212,7 +213,9 @@ def decide_field(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
         if data["kind"] == "complaint":
             d.review.append(("complaint", {"text": data["text"][:200]}))
         if data["kind"] == "notice_delivered" and not ctx.device_revoked:
-            # Evidence of delivery moves the dunning record forward, never back (DOMAIN.md §3, case 10).
+            # Every delivered demand is recorded with its proof (it restarts limitation, and a lawyer letter
+            # cites it); the dunning record moves forward, never back (DOMAIN.md §3, case 10).
+            d.demand = "notice_delivered"
             if DUNNING_ORDER.index(hh.dunning_stage) < DUNNING_ORDER.index("notice_delivered"):
                 d.household_changes["dunning_stage"] = "notice_delivered"
                 hh.dunning_stage = "notice_delivered"

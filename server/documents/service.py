@@ -138,7 +138,9 @@ def _make(job: Job) -> None:
     for hid in ids:
         snap = snapshot(doc_kind, hid, season_id, now, company)
         if snap is None:
-            skipped.append({"household_id": hid, "reason": "nothing_owing"})  # no notice for a paid-up household
+            # no notice for a paid-up household, no letter for one whose debts are not yet overdue
+            reason = "nothing_owing" if doc_kind == "notice" else "nothing_overdue"
+            skipped.append({"household_id": hid, "reason": reason})
         else:
             snapshots.append(snap)
     db.session.commit()  # end the read; numbering takes the write lock briefly
@@ -193,16 +195,21 @@ def _number(job: Job, doc_kind: str, season_id: str, snapshots: list[dict]) -> l
 def snapshot(doc_kind: str, household_id: str, season_id: str, now, company: dict) -> dict | None:
     """Everything printed on one household's document, as plain JSON (kept as the Document's record).
 
-    Rows: every season up to the named one with something outstanding, oldest first. None when the
-    household owes nothing: it gets no notice.
+    Rows: every season up to the named one with something outstanding, oldest first; for a lawyer letter
+    only those past their payment window (Season.due_on, DOMAIN.md §1): a debt not yet due is no breach,
+    and the path is demand → lawyer letter → lawsuit. None when nothing is owing (or overdue): no document.
     """
     season = db.session.get(Season, season_id)
+    today = posting_date(now)
     h, building, project, owner = db.session.execute(
         sa.select(Household, Building.name, Project.name, Party.name)
         .join(Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id).join(Party, Party.id == Household.owner_id)
         .where(Household.id == household_id)).one()
-    bills = db.session.execute(sa.select(Bill, Season.starts_on).join(Season, Season.id == Bill.season_id).where(
-        Bill.household_id == household_id, Season.starts_on <= season.starts_on).order_by(Season.starts_on)).all()
+    query = sa.select(Bill, Season.starts_on).join(Season, Season.id == Bill.season_id).where(
+        Bill.household_id == household_id, Season.starts_on <= season.starts_on)
+    if doc_kind == "lawyer_letter":
+        query = query.where(Season.due_on < today)
+    bills = db.session.execute(query.order_by(Season.starts_on)).all()
     rows = [{"season": b.season_id, "area_m2": str(b.area_m2), "price_yuan": str(b.price_yuan),
              "suspended": b.ratio != 1, "ratio_pct": f"{b.ratio * 100:.0f}%", "due_fen": b.due_fen,
              "paid_fen": b.paid_fen, "outstanding_fen": max(b.due_fen - b.paid_fen, 0)} for b, _ in bills if b.due_fen > b.paid_fen]
@@ -211,7 +218,6 @@ def snapshot(doc_kind: str, household_id: str, season_id: str, now, company: dic
         return None
     account = db.session.execute(sa.select(Account.number, Party.name).join(Party, Party.id == Account.party_id).where(
         Account.household_id == household_id, Account.valid_to.is_(None)).order_by(Account.valid_from.desc())).first()
-    today = posting_date(now)
     days = company["deadline_days" if doc_kind == "notice" else "letter_deadline_days"]
     first_start = bills[0][1] if bills else season.starts_on
     return {"kind": doc_kind, "number": None, "issued_on": today.isoformat(), "issued_on_zh": _zh(today),

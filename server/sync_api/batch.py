@@ -17,8 +17,8 @@ from ..changes import EncodedJSON, audit_rows, execute_rows, insert_rows, touch
 from ..config import JSON_TEXT
 from ..errors import message, wants_english
 from ..extensions import db
-from ..models import (Allocation, Assignment, Bill, FieldRecord, Household, Operation, Party, Payment, Quarantine,
-                      ReviewItem, Season)
+from ..models import (Allocation, Assignment, Bill, CollectionAction, FieldRecord, Household, Operation, Party,
+                      Payment, Quarantine, ReviewItem, Season)
 
 log = logging.getLogger(__name__)
 _OP, _PAY, _HH, _BILL, _SEASON, _ASSIGN = (
@@ -182,7 +182,7 @@ class Batch:
         # what will be written
         self.operations, self.quarantine, self.payments, self.allocations = [], [], [], []
         self.bill_deltas, self.fields, self.reviews, self.touched = defaultdict(int), [], [], set()
-        self.household_updates, self.payment_states, self.audits = {}, {}, []
+        self.household_updates, self.payment_states, self.audits, self.demands = {}, {}, [], []
         self.batch_payments: dict[str, dict] = {}  # op_id -> payment row written by this batch
         self.void_requested_in_batch: list[str] = []  # op_ids of this batch's payments voided in it
 
@@ -339,6 +339,9 @@ class Batch:
             self.reviews.append(dict(base_review, kind=kind, flags=d.flags, details=details, field_op_id=op.op_id))
         if d.household_changes:
             self.household_updates.setdefault(op.household_id, {}).update(d.household_changes)
+        if d.demand:
+            self.demands.append({"household_id": op.household_id, "kind": d.demand, "at": d.collected_at,
+                                 "delivered": True, "proof_op_id": op.op_id, "created_at": self.now})
 
     def write(self):
         """Bulk inserts, ordered so that foreign keys resolve."""
@@ -382,6 +385,8 @@ class Batch:
                 rows.append(r)
             insert_rows(ReviewItem, rows)
         self._write_household_updates()
+        if self.demands:
+            insert_rows(CollectionAction, self.demands)
         # No audit row per new payment: a new payment is not a change of anything, and its who/what/when is
         # already kept twice in this transaction: the journal row (collector, device, posted_at, op_id) and the
         # operation row (the raw payload as sent, the result answered, device, user, received_at). Audit rows

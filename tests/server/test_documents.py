@@ -119,9 +119,19 @@ def test_a_building_gets_one_notice_per_household_that_owes(client, clerk, tmp_p
     assert sorted(d.data["page"] for d in docs) == list(range(1, len(docs) + 1))
 
 
+def overdue(household_id):
+    """What the household owes of seasons past their payment window (Season.due_on) today."""
+    from server.models import Season
+    from server.timefmt import shanghai_date
+    from server.models import utcnow
+    return sum(due - paid for season, due, paid in owing_seasons(household_id)
+               if db.session.get(Season, season).due_on < shanghai_date(utcnow()))
+
+
 def test_a_lawyer_letter_is_a_marked_draft_with_the_demand_in_daxie(client, clerk, tmp_path):
     hid = a_household_owing_two_seasons()
-    total = sum(due - paid for _, due, paid in owing_seasons(hid))
+    total = overdue(hid)
+    assert 0 < total < sum(due - paid for _, due, paid in owing_seasons(hid))  # the open season: not yet due
     job_id, _ = make(client, clerk, "lawyer-letters", household_ids=[hid])
     data = download(client, clerk, job_id)
     flat = "".join(pdf_text(data, tmp_path).split())
@@ -131,6 +141,30 @@ def test_a_lawyer_letter_is_a_marked_draft_with_the_demand_in_daxie(client, cler
                    "日内", "诉讼费用", "律师事务所", "签字", daxie(total, prefix=True), format_yuan(total)]:
         assert phrase in flat, phrase
     page_png(data, "lawyer-letter")
+
+
+def test_no_lawyer_letter_for_a_household_that_owes_only_what_is_not_yet_due(client, clerk):
+    """The open season is payable until its due date (DOMAIN.md §1): owing it is no breach yet."""
+    only_open = db.session.execute(
+        sa.select(Bill.household_id).group_by(Bill.household_id)
+        .having(sa.func.sum(sa.case((Bill.paid_fen < Bill.due_fen, 1), else_=0)) == 1,
+                sa.func.max(sa.case((Bill.paid_fen < Bill.due_fen, Bill.season_id), else_=None)) == SEASON)
+        .order_by(Bill.household_id)).scalars().first()
+    overdue_too = a_household_owing_two_seasons()
+    job_id, job = make(client, clerk, "lawyer-letters", household_ids=[only_open, overdue_too])
+    assert job["result"]["skipped"] == [{"household_id": only_open, "reason": "nothing_overdue"}]
+    assert job["result"]["documents"] == 1
+
+
+def test_a_lawyer_letter_cites_the_demands_delivered_before_it(client, clerk, tmp_path):
+    """A household at "notice_delivered" in the demo was served a notice; the letter says when."""
+    hid = db.session.scalar(sa.select(Household.id).where(Household.dunning_stage == "notice_delivered")
+                            .order_by(Household.id))
+    job_id, _ = make(client, clerk, "lawyer-letters", household_ids=[hid])
+    doc = db.session.scalars(sa.select(Document).where(Document.job_id == job_id)).one()
+    assert doc.data["demands"] == [{"date": "2026-03-20", "date_zh": "2026年3月20日", "what": "催缴通知书已送达"}]
+    flat = "".join(pdf_text(download(client, clerk, job_id), tmp_path).split())
+    assert "2026年3月20日" in flat and "未查到已送达" not in flat
 
 
 def test_jobs_answer_for_their_state_and_refuse_a_file_before_it_is_made(client, clerk):

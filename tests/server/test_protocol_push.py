@@ -363,6 +363,22 @@ def test_a_delivered_notice_moves_the_dunning_stage_to_notice_delivered(phone):
     phone.pull_all()
     assert phone.households[h["id"]]["dunning_stage"] == "notice_delivered"
     assert phone.households[h["id"]]["version"] > h["version"]
+    # the delivery is recorded as a demand with its proof (DOMAIN.md §3), which a lawyer letter will cite
+    from server.models import CollectionAction
+    [demand] = db.session.scalars(sa.select(CollectionAction).where(CollectionAction.household_id == h["id"])).all()
+    assert (demand.kind, demand.delivered, demand.proof_op_id) == ("notice_delivered", True, r["op_id"])
+
+
+def test_a_second_delivery_is_a_second_demand_though_the_stage_stays(phone):
+    from server.models import CollectionAction
+    phone.pull_all()
+    h = next(h for h in phone.households.values() if h["dunning_stage"] == "notice_delivered")
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(CollectionAction)
+                               .where(CollectionAction.household_id == h["id"]))
+    assert one(phone, phone.op("visit", h["id"], {"kind": "notice_delivered", "text": "再次送达"}))["status"] == "applied"
+    after = db.session.scalar(sa.select(sa.func.count()).select_from(CollectionAction)
+                              .where(CollectionAction.household_id == h["id"]))
+    assert after == before + 1
 
 
 def test_a_contact_update_changes_the_owners_phone(phone):
