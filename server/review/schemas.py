@@ -35,9 +35,37 @@ class ReviewListOut(Schema):
     total = fields.Integer()
 
 
+class RejectedArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class RejectedOut(Schema):
+    """An operation refused as `rejected` and kept in quarantine, as sent."""
+    id = fields.Integer()
+    op_id = fields.String(allow_none=True)
+    error_code = fields.String()
+    message = fields.String()
+    collector = fields.String(allow_none=True)
+    device_code = fields.String(allow_none=True)
+    type = fields.String(allow_none=True)
+    household_id = fields.String(allow_none=True)
+    label = fields.String(allow_none=True)
+    received_at = fields.String()
+    raw = fields.String(metadata={"description": "the operation as sent (JSON text, the first 4,000 characters)"})
+
+
+class RejectedListOut(Schema):
+    items = fields.List(fields.Nested(RejectedOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
 class ResolveIn(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
 review_args, resolve_in, item_out, list_out = ReviewArgs(), ResolveIn(), ReviewItemOut(), ReviewListOut()
+rejected_args, rejected_out = RejectedArgs(), RejectedListOut()

@@ -10,6 +10,7 @@ What each decision does, by the kind of item (PROTOCOL.md, Flags; DOMAIN.md §8(
 - `area_mismatch`: rebill takes the measured area for the household and the open season's bill (case 7).
 Each decision is a recorded change that reaches the phone in its next pull.
 """
+import json
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -23,8 +24,10 @@ from ..fees.service import fee_rules
 from ..changes import audit, begin_write, touch
 from ..errors import ApiError
 from ..extensions import db
-from ..models import (Bill, Building, FieldRecord, Household, Payment, ReviewItem, Season, SuspensionApplication,
+from ..models import (Bill, Building, Device, FieldRecord, Household, Payment, Quarantine, ReviewItem, Season,
+                      SuspensionApplication,
                       User, utcnow)
+from ..sync_api.batch import op_error_message
 from ..sync_api.records import label
 from ..timefmt import iso_utc
 
@@ -66,6 +69,37 @@ def _item(item: ReviewItem, collector, household, building, payment) -> dict:
             "payment": None if payment is None else {
                 "receipt_no": payment.receipt_no, "amount_fen": payment.amount_fen, "method": payment.method,
                 "state": payment.state, "collected_at": iso_utc(payment.collected_at)}}
+
+
+RAW_SHOWN = 4000  # characters of an operation as sent, in the list (the row keeps it whole)
+
+
+def list_rejected(page: int, per_page: int) -> dict:
+    """Operations the server could not understand, kept as sent (PROTOCOL.md principles 3 and 6): newest
+    first, with who sent them, why they were refused, and the household they name when it exists."""
+    rows = db.session.execute(
+        sa.select(Quarantine, User.username, Device.code).outerjoin(User, User.id == Quarantine.user_id)
+        .outerjoin(Device, Device.id == Quarantine.device_id)
+        .order_by(Quarantine.id.desc()).limit(per_page).offset((page - 1) * per_page)).all()
+    items = []
+    for q, collector, device_code in rows:
+        try:
+            sent = json.loads(q.raw)
+        except ValueError:
+            sent = None
+        sent = sent if isinstance(sent, dict) else {}
+        items.append({"id": q.id, "op_id": q.op_id, "error_code": q.error_code,
+                      "message": op_error_message(q.error_code), "collector": collector, "device_code": device_code,
+                      "type": str(sent["type"])[:40] if "type" in sent else None,
+                      "household_id": sent["household_id"] if isinstance(sent.get("household_id"), str) else None,
+                      "received_at": iso_utc(q.received_at), "raw": q.raw[:RAW_SHOWN]})
+    known = {h: (b, u, r) for h, b, u, r in db.session.execute(
+        sa.select(Household.id, Building.name, Household.unit, Household.room).join(Building)
+        .where(Household.id.in_({i["household_id"] for i in items if i["household_id"]}))).all()}
+    for i in items:
+        i["label"] = label(*known[i["household_id"]]) if i["household_id"] in known else None
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Quarantine))
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
 def resolve(item_id: int, decision: str, reason: str, clerk: User) -> dict:

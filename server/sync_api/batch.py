@@ -92,11 +92,16 @@ OP_ERRORS = {
 }
 
 
-def _error(code: str, details: dict) -> dict:
+def op_error_message(code: str) -> str:
+    """Why an operation was rejected, in the request's language."""
     if code in OP_ERRORS:
         zh, en = OP_ERRORS[code]
-        return {"code": code, "message": en if wants_english() else zh, "details": details}
-    return {"code": code, "message": message(code), "details": details}
+        return en if wants_english() else zh
+    return message(code)
+
+
+def _error(code: str, details: dict) -> dict:
+    return {"code": code, "message": op_error_message(code), "details": details}
 
 
 def quarantine_row(raw, code: str, device_id: str, user_id: int, now: datetime) -> dict:

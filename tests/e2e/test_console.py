@@ -71,6 +71,38 @@ def test_a_clerk_accepts_an_overpayment_and_reads_the_days_ledger_and_the_season
     page.screenshot(path=str(shots / "console-total.png"), full_page=True)
 
 
+def test_a_clerk_sees_a_rejected_operation_as_sent_and_a_void_requests_reason(server, desktop, shots):
+    phone = server_login(server, "c04")
+    status, body = api(server, "GET", "/sync/pull?limit=50", phone["token"])
+    h = next(x for x in body["households"] if x["bills"][-1]["balance_fen"] > 0)
+    now = datetime.now(timezone(timedelta(hours=8))).isoformat(timespec="seconds")
+    pay = {"op_id": str(uuid.uuid4()), "seq": 1, "type": "payment", "household_id": h["id"], "at": now,
+           "data": {"amount_fen": 1000, "method": "cash", "receipt_no": phone["device_code"] + "-000001"}}
+    void = {"op_id": str(uuid.uuid4()), "seq": 2, "type": "payment_void", "household_id": h["id"], "at": now,
+            "data": {"payment_op_id": pay["op_id"], "reason": "录错户，应为1-1-302"}}
+    odd = {"op_id": str(uuid.uuid4()), "seq": 3, "type": "teleport", "household_id": h["id"], "at": now,
+           "data": {"to": "月球"}}
+    status, body = api(server, "POST", "/sync/push", phone["token"],
+                       {"device_id": phone["device_id"], "ops": [pay, void, odd]}, {"X-Client-Time": now})
+    assert status == 200 and [r["status"] for r in body["results"]] == ["applied", "applied", "rejected"], body
+    page = desktop.new_page()
+    page.goto(server.url + "/console/")
+    page.fill("input[name=username]", "clerk")
+    page.fill("input[name=password]", "demo-clerk")
+    page.click("#login button[type=submit]")
+    row = page.locator("#review-rows tr", has_text="作废申请")
+    row.filter(has_text=h["label"]).first.wait_for()
+    assert "理由：录错户，应为1-1-302" in row.filter(has_text=h["label"]).first.inner_text()
+    page.click("nav button[data-tab=rejected]")
+    rejected = page.locator("#rejected-rows tr", has_text=h["label"])
+    rejected.wait_for()
+    text = rejected.inner_text()
+    assert "未知的操作类型" in text and "unknown_type" in text and "c04" in text
+    rejected.locator("summary").click()
+    assert "月球" in rejected.locator("pre").inner_text()
+    page.screenshot(path=str(shots / "console-rejected.png"), full_page=True)
+
+
 def test_a_collector_is_sent_to_the_phone_app_instead_of_the_console(server, desktop):
     page = desktop.new_page()
     page.goto(server.url + "/console/")

@@ -297,6 +297,24 @@ def _rejected_code(phone, op):
     return r["error"]["code"]
 
 
+def test_clerks_see_the_rejected_operations_newest_first_with_why_and_as_sent(phone, clerk, client):
+    """PROTOCOL.md principle 6: every write's fate is visible to clerks, rejected ones too."""
+    phone.pull_all()
+    hid = next(iter(phone.households))
+    odd = phone.op("teleport", hid, {"to": "moon"})
+    short = phone.op("visit", hid, {"kind": "survey"})  # no text
+    assert _rejected_code(phone, odd) == "unknown_type" and _rejected_code(phone, short) == "missing_field"
+    r = client.get("/api/v1/review/rejected", headers={**clerk.headers, "Accept-Language": "zh-CN"})
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["total"] >= 2 and [i["op_id"] for i in body["items"][:2]] == [short["op_id"], odd["op_id"]]
+    first, second = body["items"][:2]
+    assert (first["error_code"], first["message"], first["type"]) == ("missing_field", "缺少必填字段", "visit")
+    assert second["collector"] == "c01" and second["device_code"] == phone.code and second["household_id"] == hid
+    assert second["label"] == phone.households[hid]["label"] and json.loads(second["raw"])["data"] == {"to": "moon"}
+    assert client.get("/api/v1/review/rejected", headers=phone.headers).status_code == 403  # clerks only
+
+
 def test_an_unknown_operation_type_is_rejected_and_quarantined(phone):
     from server.models import Quarantine
     phone.pull_all()

@@ -10,6 +10,12 @@ const KINDS = {
 };
 const DECISIONS = { accept: '确认 accept', void: '作废 void', rebill: '重新计费 rebill', dismiss: '驳回 dismiss' };
 const METHODS = { cash: '现金', wechat: '微信', alipay: '支付宝', bank_card: '银行卡', transfer: '转账' };
+const STATES = { recorded: '已入账', void_requested: '申请作废', voided: '已作废', held: '待确认 held' };
+const DETAILS = { reason: '理由', finding: '检查结果', valve_sealed: '阀门铅封', seal_intact: '铅封完好', seal_no: '铅封号',
+  season: '采暖季', recorded_m2: '登记面积 m²', measured_m2: '实测面积 m²', text: '内容', vacant: '空置', occupied: '有人居住' };
+// What the phone reported, as words: the void request's reason, the inspection's findings, the measured area.
+const details = (d) => Object.entries(d || {}).filter(([k]) => k in DETAILS)
+  .map(([k, v]) => `${DETAILS[k]}：${v === true ? '是' : v === false ? '否' : esc(DETAILS[v] || v)}`).join('<br>');
 
 const yuan = (fen) => (fen < 0 ? '-' : '') + '¥' + (Math.abs(fen) / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const pct = (rate) => (rate == null ? '—' : (Number(rate) * 100).toFixed(2) + '%');
@@ -57,7 +63,7 @@ document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click
 function show(tab) {
   document.querySelectorAll('nav button').forEach((b) => b.classList.toggle('active', b.dataset.tab === tab));
   document.querySelectorAll('main section').forEach((s) => { s.hidden = s.id !== 'tab-' + tab; });
-  ({ review: loadReview, daily: loadDaily, monthly: loadMonthly, total: loadTotal, documents: () => {} })[tab]();
+  ({ review: loadReview, rejected: loadRejected, daily: loadDaily, monthly: loadMonthly, total: loadTotal, documents: () => {} })[tab]();
 }
 
 // 复核 review queue
@@ -75,7 +81,7 @@ async function loadReview() {
       <td>${esc(KINDS[it.kind] || it.kind)}<br>${(it.flags || []).map((f) => `<span class="flag">${esc(f)}</span>`).join('')}</td>
       <td>${esc(it.label || '')}</td>
       <td>${esc(it.collector || '')}</td>
-      <td>${it.payment ? `${esc(it.payment.receipt_no)}<br>${yuan(it.payment.amount_fen)} · ${esc(it.payment.state)}` : esc(JSON.stringify(it.details || {}))}</td>
+      <td>${it.payment ? `${esc(it.payment.receipt_no)}<br>${yuan(it.payment.amount_fen)} · ${esc(STATES[it.payment.state] || it.payment.state)}<br>` : ''}${details(it.details)}</td>
       <td>${bj(it.created_at)}</td>
       <td>${it.state === 'open' ? `<div class="resolve"><input placeholder="理由 reason" aria-label="reason">
         ${it.decisions.map((d) => `<button class="${d === 'dismiss' ? 'secondary' : ''}" data-decision="${d}">${DECISIONS[d]}</button>`).join('')}</div>`
@@ -93,6 +99,20 @@ $('#review-rows').addEventListener('click', async (e) => {
   } catch (err) { alert(err.message); }
   loadReview();
 });
+
+// 被拒绝 operations the server could not understand, kept as sent (PROTOCOL.md principle 6)
+const OP_TYPES = { payment: '收款', payment_void: '作废申请', vacancy_check: '空置检查', area_check: '面积核实', visit: '走访', contact_update: '联系方式' };
+async function loadRejected() {
+  const data = await api('/review/rejected?per_page=200');
+  $('#rejected-count').textContent = `共 ${data.total} 项`;
+  $('#rejected-rows').innerHTML = data.items.map((it) => `<tr>
+      <td>${it.id}</td><td>${bj(it.received_at)}</td>
+      <td>${esc(it.collector || '')}${it.device_code ? ` · ${esc(it.device_code)}` : ''}</td>
+      <td>${esc(OP_TYPES[it.type] || it.type || '')}</td><td>${esc(it.label || it.household_id || '')}</td>
+      <td>${esc(it.message)}<br><span class="flag">${esc(it.error_code)}</span></td>
+      <td><details><summary>查看 show</summary><pre>${esc(it.raw)}</pre></details></td></tr>`).join('')
+    || '<tr><td colspan="7">没有被拒绝的操作 Nothing rejected</td></tr>';
+}
 
 // 日帐 daily ledger and the cash hand-over
 $('#daily-date').value = todayBj();
