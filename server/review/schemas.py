@@ -17,6 +17,7 @@ class ReviewItemOut(Schema):
     flags = fields.List(fields.String())
     household_id = fields.String(allow_none=True)
     label = fields.String(allow_none=True)
+    project = fields.String(allow_none=True)
     op_id = fields.String(allow_none=True)
     collector = fields.String(allow_none=True)
     created_at = fields.String()

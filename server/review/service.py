@@ -24,9 +24,8 @@ from ..fees.service import fee_rules
 from ..changes import audit, begin_write, touch
 from ..errors import ApiError
 from ..extensions import db
-from ..models import (Bill, Building, Device, FieldRecord, Household, Payment, Quarantine, ReviewItem, Season,
-                      SuspensionApplication,
-                      User, utcnow)
+from ..models import (Bill, Building, Device, FieldRecord, Household, Payment, Project, Quarantine, ReviewItem,
+                      Season, SuspensionApplication, User, utcnow)
 from ..sync_api.batch import op_error_message
 from ..sync_api.records import label
 from ..timefmt import iso_utc
@@ -44,9 +43,9 @@ def decisions_for(kind: str) -> set[str]:
 
 
 def list_items(state: str, kind: str | None, page: int, per_page: int) -> dict:
-    query = sa.select(ReviewItem, User.username, Household, Building.name).outerjoin(
+    query = sa.select(ReviewItem, User.username, Household, Building.name, Project.name).outerjoin(
         User, User.id == ReviewItem.collector_id).outerjoin(Household, Household.id == ReviewItem.household_id) \
-        .outerjoin(Building, Building.id == Household.building_id)
+        .outerjoin(Building, Building.id == Household.building_id).outerjoin(Project, Project.id == Building.project_id)
     count = sa.select(sa.func.count()).select_from(ReviewItem)
     if state != "all":
         query, count = query.where(ReviewItem.state == state), count.where(ReviewItem.state == state)
@@ -55,14 +54,14 @@ def list_items(state: str, kind: str | None, page: int, per_page: int) -> dict:
     rows = db.session.execute(query.order_by(ReviewItem.id).limit(per_page).offset((page - 1) * per_page)).all()
     payments = {p.id: p for p in db.session.scalars(sa.select(Payment).where(
         Payment.id.in_({r[0].payment_id for r in rows if r[0].payment_id})))}
-    return {"items": [_item(item, collector, household, building, payments.get(item.payment_id))
-                      for item, collector, household, building in rows],
+    return {"items": [_item(item, collector, household, building, project, payments.get(item.payment_id))
+                      for item, collector, household, building, project in rows],
             "page": page, "per_page": per_page, "total": db.session.scalar(count)}
 
 
-def _item(item: ReviewItem, collector, household, building, payment) -> dict:
+def _item(item: ReviewItem, collector, household, building, project, payment) -> dict:
     return {"id": item.id, "kind": item.kind, "flags": item.flags or [], "household_id": item.household_id,
-            "label": label(building, household.unit, household.room) if household else None,
+            "label": label(building, household.unit, household.room) if household else None, "project": project,
             "op_id": item.op_id, "collector": collector, "created_at": iso_utc(item.created_at),
             "state": item.state, "decision": item.decision, "reason": item.reason, "details": item.details or {},
             "decisions": sorted(decisions_for(item.kind)) if item.state == "open" else [],
@@ -124,10 +123,11 @@ def resolve(item_id: int, decision: str, reason: str, clerk: User) -> dict:
         touch([item.household_id], now=now)
     db.session.commit()
     household = db.session.get(Household, item.household_id) if item.household_id else None
-    building = db.session.get(Building, household.building_id).name if household else None
+    place = db.session.get(Building, household.building_id) if household else None
+    project = db.session.get(Project, place.project_id).name if place else None
     collector = db.session.get(User, item.collector_id).username if item.collector_id else None
     payment = db.session.get(Payment, item.payment_id) if item.payment_id else None
-    return _item(item, collector, household, building, payment)
+    return _item(item, collector, household, place.name if place else None, project, payment)
 
 
 def _carry_out(item: ReviewItem, decision: str, reason: str, clerk_id: int):

@@ -48,7 +48,7 @@ def test_a_clerk_accepts_an_overpayment_and_reads_the_days_ledger_and_the_season
     page.click("#login button[type=submit]")
     row = page.locator("#review-rows tr", has_text=household["label"])
     row.wait_for()
-    assert "多缴" in row.inner_text()
+    assert "多缴" in row.inner_text() and household["project"] in row.inner_text()  # "1号楼…" alone is ambiguous
     page.screenshot(path=str(shots / "console-review.png"), full_page=True)
     row.locator("button[data-decision=accept]").click()
     # a decision needs a reason: nothing is sent without one

@@ -79,7 +79,7 @@ async function loadReview() {
     <tr data-id="${it.id}">
       <td>${it.id}</td>
       <td>${esc(KINDS[it.kind] || it.kind)}<br>${(it.flags || []).map((f) => `<span class="flag">${esc(f)}</span>`).join('')}</td>
-      <td>${esc(it.label || '')}</td>
+      <td>${esc(it.project || '')} ${esc(it.label || '')}</td>
       <td>${esc(it.collector || '')}</td>
       <td>${it.payment ? `${esc(it.payment.receipt_no)}<br>${yuan(it.payment.amount_fen)} · ${esc(STATES[it.payment.state] || it.payment.state)}<br>` : ''}${details(it.details)}</td>
       <td>${bj(it.created_at)}</td>
@@ -126,7 +126,7 @@ async function loadDaily() {
   $('#daily-summary').innerHTML = `<div class="kpi"><div>笔数 Entries<b>${t.count}</b></div><div>合计 Total<b>${yuan(t.amount_fen)}</b></div>
     <div>按方式 By method<b style="font-size:1rem">${byMethod || '—'}</b></div>
     <div>状态 State<b>${data.closed ? '已日结 closed' : '未日结 open'}</b></div></div>`;
-  $('#daily-rows').innerHTML = data.entries.map((e) => `<tr><td>${esc(e.receipt_no)}</td><td>${esc(e.label)}</td><td>${esc(e.collector)}</td>
+  $('#daily-rows').innerHTML = data.entries.map((e) => `<tr><td>${esc(e.receipt_no)}</td><td>${esc(e.project || '')} ${esc(e.label)}</td><td>${esc(e.collector)}</td>
     <td>${esc(METHODS[e.method] || e.method)}</td><td class="num">${yuan(e.amount_fen)}</td>
     <td>${bj(e.collected_at)}</td><td>${e.late ? '<span class="late">补录 late</span>' : ''}${e.kind === 'reversal' ? ' 冲正 reversal' : ''}</td></tr>`).join('')
     || '<tr><td colspan="7">当日无收款 No entries</td></tr>';
