@@ -103,6 +103,34 @@ def test_a_clerk_sees_a_rejected_operation_as_sent_and_a_void_requests_reason(se
     page.screenshot(path=str(shots / "console-rejected.png"), full_page=True)
 
 
+def test_a_day_closed_with_the_cash_counted_keeps_its_hand_over_on_screen(server, desktop, shots):
+    clerk = server_login(server, "clerk")
+    day = (datetime.now(timezone(timedelta(hours=8))) - timedelta(days=1)).date().isoformat()
+    status, ledger = api(server, "GET", f"/ledgers/daily?date={day}", clerk["token"])
+    cash = ledger["totals"]["by_method"].get("cash", 0)
+    page = desktop.new_page()
+    page.goto(server.url + "/console/")
+    page.fill("input[name=username]", "clerk")
+    page.fill("input[name=password]", "demo-clerk")
+    page.click("#login button[type=submit]")
+    page.click("nav button[data-tab=daily]")
+    page.fill("#daily-date", day)
+    page.dispatch_event("#daily-date", "change")
+    page.fill("#close-form input[name=cash]", f"{(cash + 100) / 100:.2f}")  # one yuan too many
+    page.fill("#close-form input[name=deposit_ref]", "JK-0001")
+    page.click("#close-form button[type=submit]")
+    page.locator("#close-record", has_text="长款 over ¥1.00").wait_for()
+    page.reload()  # the record is the server's, not the page's memory
+    page.click("nav button[data-tab=daily]")
+    page.fill("#daily-date", day)
+    page.dispatch_event("#daily-date", "change")
+    record = page.locator("#close-record", has_text="JK-0001")
+    record.wait_for()
+    assert "长款 over ¥1.00" in record.inner_text() and "clerk" in record.inner_text()
+    assert page.locator("#close-form").is_hidden()
+    page.screenshot(path=str(shots / "console-day-closed.png"), full_page=True)
+
+
 def test_a_collector_is_sent_to_the_phone_app_instead_of_the_console(server, desktop):
     page = desktop.new_page()
     page.goto(server.url + "/console/")

@@ -125,12 +125,21 @@ async function loadDaily() {
   const byMethod = Object.entries(t.by_method || {}).map(([m, v]) => `${METHODS[m] || m} ${yuan(v.amount_fen ?? v)}`).join(' · ');
   $('#daily-summary').innerHTML = `<div class="kpi"><div>笔数 Entries<b>${t.count}</b></div><div>合计 Total<b>${yuan(t.amount_fen)}</b></div>
     <div>按方式 By method<b style="font-size:1rem">${byMethod || '—'}</b></div>
-    <div>状态 State<b>${data.closed ? '已日结 closed' : '未日结 open'}</b></div></div>`;
+    <div>状态 State<b>${data.closed ? '已日结 closed' : '未日结 open'}</b></div></div>${closedLine(data.closed)}`;
   $('#daily-rows').innerHTML = data.entries.map((e) => `<tr><td>${esc(e.receipt_no)}</td><td>${esc(e.project || '')} ${esc(e.label)}</td><td>${esc(e.collector)}</td>
     <td>${esc(METHODS[e.method] || e.method)}</td><td class="num">${yuan(e.amount_fen)}</td>
     <td>${bj(e.collected_at)}</td><td>${e.late ? '<span class="late">补录 late</span>' : ''}${e.kind === 'reversal' ? ' 冲正 reversal' : ''}</td></tr>`).join('')
     || '<tr><td colspan="7">当日无收款 No entries</td></tr>';
   $('#close-form').hidden = Boolean(data.closed && data.closed.cash_counted_fen != null);
+}
+// The hand-over as it was recorded: what the day's cash should be, what was counted, over or short, by whom.
+function closedLine(c) {
+  if (!c || c.cash_counted_fen == null) return c ? '<p id="close-record">已日结，尚未交款 closed, cash not yet handed over</p>' : '';
+  const os = c.over_short_fen;
+  return `<p id="close-record">交款 Hand-over：应交现金 ${yuan(c.cash_fen)} · 实收 ${yuan(c.cash_counted_fen)} · `
+    + `${os === 0 ? '相符 balanced' : os > 0 ? `长款 over ${yuan(os)}` : `短款 short ${yuan(-os)}`}`
+    + `${c.deposit_ref ? ` · 缴款单 ${esc(c.deposit_ref)}` : ''} · ${esc(c.closed_by || '')} ${bj(c.closed_at)}`
+    + `${c.unchanged === false ? ' · <b class="late">日结后帐目有变动 changed since</b>' : ''}</p>`;
 }
 for (const [id, fmt] of [['#daily-xlsx', 'xlsx'], ['#daily-pdf', 'pdf']]) {
   $(id).addEventListener('click', (e) => { e.preventDefault(); download(`/ledgers/daily?date=${$('#daily-date').value}&format=${fmt}`, `日帐-${$('#daily-date').value}.${fmt}`); });
