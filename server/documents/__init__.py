@@ -1,5 +1,6 @@
 """Printed documents: arrears notices, lawyer-letter drafts (DOMAIN.md §4), the job runner behind them."""
 from datetime import datetime
+from decimal import Decimal
 
 from sync.money import daxie, format_yuan
 
@@ -13,6 +14,13 @@ def local_time(iso_utc: str | None) -> str:
     return datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
+def percent(rate) -> str:
+    """'0.7151' → '71.51%'; no rate (nothing due) → '—'."""
+    if rate is None or rate == "":
+        return "—"
+    return f"{Decimal(str(rate)) * 100:.2f}%"
+
+
 def init_app(app):
     from .. import jobs
     from .routes import bp
@@ -20,4 +28,5 @@ def init_app(app):
     app.add_template_filter(format_yuan, "yuan")
     app.add_template_filter(daxie, "daxie")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(percent, "percent")
     jobs.init_app(app)
