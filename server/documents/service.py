@@ -7,6 +7,7 @@ its page in the file (DOMAIN.md §4).
 """
 import hashlib
 import os
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -179,17 +180,28 @@ def _number(job: Job, doc_kind: str, season_id: str, snapshots: list[dict]) -> l
     prefix = snapshots[0]["company"]["notice_prefix" if doc_kind == "notice" else "letter_prefix"] if snapshots else ""
     begin_write()
     rows = []
-    for snap in snapshots:
+    year = snapshots[0]["issued_on"][:4] if snapshots else ""
+    last = _last_number(doc_kind, year)
+    for k, snap in enumerate(snapshots, start=1):
         d = Document(kind=doc_kind, household_id=snap["household"]["id"], season_id=season_id, job_id=job.id,
                      data=snap, created_by=job.created_by)
         db.session.add(d)
         db.session.flush()
-        year = snap["issued_on"][:4]
-        d.number = f"（{year}）{prefix}第{d.id:06d}号" if doc_kind == "lawyer_letter" else f"{prefix}〔{year}〕第{d.id:06d}号"
+        n = last + k
+        d.number = f"（{year}）{prefix}第{n:06d}号" if doc_kind == "lawyer_letter" else f"{prefix}〔{year}〕第{n:06d}号"
         d.data = {**snap, "number": d.number}
         rows.append(d)
     db.session.commit()
     return rows
+
+
+def _last_number(doc_kind: str, year: str) -> int:
+    """The highest serial given to a document of this kind this year: each kind counts on its own from 1
+    each year (a notice and a letter never share a series). Read under the write lock (begin_write)."""
+    numbers = db.session.scalars(sa.select(Document.number).where(Document.kind == doc_kind,
+                                                                   Document.number.like(f"%{year}%"))).all()
+    serials = [int(m[1]) for n in numbers if (m := re.search(r"第(\d+)号", n or ""))]
+    return max(serials, default=0)
 
 
 def snapshot(doc_kind: str, household_id: str, season_id: str, now, company: dict) -> dict | None:

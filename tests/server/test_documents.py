@@ -143,6 +143,20 @@ def test_a_lawyer_letter_is_a_marked_draft_with_the_demand_in_daxie(client, cler
     page_png(data, "lawyer-letter")
 
 
+def test_notices_and_lawyer_letters_each_count_their_own_numbers_from_one_each_year(client, clerk):
+    hid = a_household_owing_two_seasons()
+    make(client, clerk, household_ids=[hid])
+    make(client, clerk, household_ids=[hid])
+    letter_job, _ = make(client, clerk, "lawyer-letters", household_ids=[hid])
+    notices = db.session.scalars(sa.select(Document.number).where(Document.kind == "notice")
+                                 .order_by(Document.id)).all()
+    year = notices[0][notices[0].index("〔") + 1:][:4]
+    assert notices[-2:] == [f"京示热催字〔{year}〕第{len(notices) - 1:06d}号", f"京示热催字〔{year}〕第{len(notices):06d}号"]
+    letter = db.session.scalars(sa.select(Document.number).where(Document.job_id == letter_job)).one()
+    letters = db.session.scalar(sa.select(sa.func.count()).select_from(Document).where(Document.kind == "lawyer_letter"))
+    assert letter == f"（{year}）京示律函字第{letters:06d}号"
+
+
 def test_no_lawyer_letter_for_a_household_that_owes_only_what_is_not_yet_due(client, clerk):
     """The open season is payable until its due date (DOMAIN.md §1): owing it is no breach yet."""
     only_open = db.session.execute(
