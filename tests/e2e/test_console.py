@@ -67,8 +67,19 @@ def test_a_clerk_accepts_an_overpayment_and_reads_the_days_ledger_and_the_season
     page.click("nav button[data-tab=total]")
     page.locator("#total-body table").wait_for()
     text = page.inner_text("#total-body")
-    assert "华远·静园" in text and "%" in text
+    assert "华远·静园" in text and "%" in text and "户数收费率" in text and "面积收费率" in text
     page.screenshot(path=str(shots / "console-total.png"), full_page=True)
+    with page.expect_download() as got:
+        page.click("#tab-total a[data-download=total][data-format=pdf]")
+    assert got.value.suggested_filename.startswith("总帐-") and got.value.suggested_filename.endswith(".pdf")
+    assert open(got.value.path(), "rb").read(5) == b"%PDF-"
+    page.click("nav button[data-tab=weekly]")
+    page.locator("#weekly-body table").first.wait_for()
+    assert "日期 Day" in page.inner_text("#weekly-body")
+    with page.expect_download() as got:
+        page.click("#tab-weekly a[data-download=weekly]:not([data-format])")
+    assert got.value.suggested_filename.endswith(".xlsx") and open(got.value.path(), "rb").read(2) == b"PK"
+    page.screenshot(path=str(shots / "console-weekly.png"), full_page=True)
 
 
 def test_a_clerk_sees_a_rejected_operation_as_sent_and_a_void_requests_reason(server, desktop, shots):

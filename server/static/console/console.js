@@ -63,7 +63,7 @@ document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click
 function show(tab) {
   document.querySelectorAll('nav button').forEach((b) => b.classList.toggle('active', b.dataset.tab === tab));
   document.querySelectorAll('main section').forEach((s) => { s.hidden = s.id !== 'tab-' + tab; });
-  ({ review: loadReview, rejected: loadRejected, daily: loadDaily, monthly: loadMonthly, total: loadTotal, documents: () => {} })[tab]();
+  ({ review: loadReview, rejected: loadRejected, daily: loadDaily, weekly: loadWeekly, monthly: loadMonthly, total: loadTotal, documents: () => {} })[tab]();
 }
 
 // 复核 review queue
@@ -117,10 +117,12 @@ async function loadRejected() {
 // 日帐 daily ledger and the cash hand-over
 $('#daily-date').value = todayBj();
 $('#daily-date').addEventListener('change', loadDaily);
+$('#daily-collector').addEventListener('change', loadDaily);
+const dailyQuery = () => `date=${$('#daily-date').value}` + ($('#daily-collector').value ? `&collector=${encodeURIComponent($('#daily-collector').value)}` : '');
 async function loadDaily() {
-  const date = $('#daily-date').value;
-  $('#daily-xlsx').href = `#`; $('#daily-pdf').href = `#`;
-  const data = await api('/ledgers/daily?date=' + date);
+  const data = await api('/ledgers/daily?' + dailyQuery());
+  const seen = new Set([...$('#daily-collector').options].map((o) => o.value));
+  data.entries.forEach((e) => { if (e.collector && !seen.has(e.collector)) { seen.add(e.collector); $('#daily-collector').append(new Option(e.collector, e.collector)); } });
   const t = data.totals;
   const byMethod = Object.entries(t.by_method || {}).map(([m, v]) => `${METHODS[m] || m} ${yuan(v.amount_fen ?? v)}`).join(' · ');
   $('#daily-summary').innerHTML = `<div class="kpi"><div>笔数 Entries<b>${t.count}</b></div><div>合计 Total<b>${yuan(t.amount_fen)}</b></div>
@@ -142,8 +144,18 @@ function closedLine(c) {
     + `${c.unchanged === false ? ' · <b class="late">日结后帐目有变动 changed since</b>' : ''}</p>`;
 }
 for (const [id, fmt] of [['#daily-xlsx', 'xlsx'], ['#daily-pdf', 'pdf']]) {
-  $(id).addEventListener('click', (e) => { e.preventDefault(); download(`/ledgers/daily?date=${$('#daily-date').value}&format=${fmt}`, `日帐-${$('#daily-date').value}.${fmt}`); });
+  $(id).addEventListener('click', (e) => { e.preventDefault(); download(`/ledgers/daily?${dailyQuery()}&format=${fmt}`, `日帐-${$('#daily-date').value}.${fmt}`); });
 }
+// 周帐, 月帐, 总帐 as Excel or PDF, for the week, month or season on screen
+const PERIOD = { weekly: ['周帐', () => `week=${$('#weekly-week').value}`, () => $('#weekly-week').value],
+  monthly: ['月帐', () => `month=${$('#monthly-month').value}`, () => $('#monthly-month').value],
+  total: ['总帐', () => ($('#total-season').value ? `season=${$('#total-season').value}` : ''), () => $('#total-season').value] };
+document.querySelectorAll('a[data-download]').forEach((a) => a.addEventListener('click', (e) => {
+  e.preventDefault();
+  const [name, query, label] = PERIOD[a.dataset.download];
+  const fmt = a.dataset.format || 'xlsx';
+  download(`/ledgers/${a.dataset.download}?${query()}&format=${fmt}`, `${name}-${label()}.${fmt}`);
+}));
 async function download(path, name) {
   const res = await fetch('/api/v1' + path, { headers: { Authorization: 'Bearer ' + token } });
   if (!res.ok) { alert((await res.json()).error.message); return; }
@@ -163,6 +175,24 @@ $('#close-form').addEventListener('submit', async (e) => {
   } catch (err) { $('#close-result').textContent = err.message; }
 });
 
+// 周帐 weekly ledger: totals by day and by project
+const isoWeek = (d) => { const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const day = t.getUTCDay() || 7; t.setUTCDate(t.getUTCDate() + 4 - day);
+  const w = Math.ceil(((t - Date.UTC(t.getUTCFullYear(), 0, 1)) / 864e5 + 1) / 7);
+  return `${t.getUTCFullYear()}-W${String(w).padStart(2, '0')}`; };
+$('#weekly-week').value = isoWeek(new Date(Date.now() + 8 * 3600e3));
+$('#weekly-week').addEventListener('change', loadWeekly);
+async function loadWeekly() {
+  const data = await api('/ledgers/weekly?week=' + $('#weekly-week').value);
+  $('#weekly-body').innerHTML = `<div class="kpi"><div>笔数 Entries<b>${data.totals.count}</b></div><div>合计 Total<b>${yuan(data.totals.amount_fen)}</b></div></div>
+    <table><thead><tr><th>日期 Day</th><th class="num">笔数</th><th class="num">金额 Amount</th></tr></thead><tbody>
+    ${(data.by_day || []).map((d) => `<tr><td>${esc(d.date)}</td><td class="num">${d.count}</td><td class="num">${yuan(d.amount_fen)}</td></tr>`).join('')}
+    </tbody></table>
+    <table><thead><tr><th>小区 Project</th><th class="num">笔数</th><th class="num">金额 Amount</th></tr></thead><tbody>
+    ${(data.by_project || []).map((p) => `<tr><td>${esc(p.project)}</td><td class="num">${p.count}</td><td class="num">${yuan(p.amount_fen)}</td></tr>`).join('')}
+    </tbody></table>`;
+}
+
 // 月帐 monthly ledger
 $('#monthly-month').value = todayBj().slice(0, 7);
 $('#monthly-month').addEventListener('change', loadMonthly);
@@ -179,10 +209,12 @@ async function loadTotal() {
   const season = $('#total-season').value;
   const data = await api('/ledgers/total' + (season ? '?season=' + season : ''));
   $('#total-body').innerHTML = `<div class="kpi"><div>应收 Due<b>${yuan(data.due_fen)}</b></div><div>实收 Collected<b>${yuan(data.collected_fen)}</b></div>
-    <div>欠费 Outstanding<b>${yuan(data.outstanding_fen)}</b></div><div>收费率 Rate<b>${pct(data.collection_rate)}</b></div></div>
-    <table><thead><tr><th>小区 Project</th><th class="num">应收</th><th class="num">实收</th><th class="num">收费率</th><th class="num">指标 Target</th><th class="num">差额 Gap</th></tr></thead><tbody>
+    <div>欠费 Outstanding<b>${yuan(data.outstanding_fen)}</b></div><div>收费率 Rate<b>${pct(data.collection_rate)}</b></div>
+    <div>户数收费率 By households<b>${pct(data.household_rate)}</b></div><div>面积收费率 By area<b>${pct(data.area_rate)}</b></div></div>
+    <table><thead><tr><th>小区 Project</th><th class="num">应收</th><th class="num">实收</th><th class="num">收费率</th><th class="num">户数收费率</th><th class="num">面积收费率</th><th class="num">指标 Target</th><th class="num">差额 Gap</th></tr></thead><tbody>
     ${data.by_project.map((p) => `<tr><td>${esc(p.project)}</td><td class="num">${yuan(p.due_fen)}</td><td class="num">${yuan(p.collected_fen)}</td>
       <td class="num ${Number(p.collection_rate) >= Number(p.target_rate) ? 'above' : 'below'}">${pct(p.collection_rate)}</td>
+      <td class="num">${pct(p.household_rate)}</td><td class="num">${pct(p.area_rate)}</td>
       <td class="num">${pct(p.target_rate)}</td><td class="num">${yuan(p.target_gap_fen ?? 0)}</td></tr>`).join('')}
     </tbody></table>`;
 }
