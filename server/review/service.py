@@ -73,6 +73,12 @@ def _item(item: ReviewItem, collector, household, building, project, payment) ->
 RAW_SHOWN = 4000  # characters of an operation as sent, in the list (the row keeps it whole)
 
 
+def _household_ref(value) -> str | None:
+    """The household id an operation named, if it could be one: whatever a phone sent may be in quarantine
+    (a NUL, which PostgreSQL refuses in a query, or 10,000 characters)."""
+    return value if isinstance(value, str) and 0 < len(value) <= 36 and "\x00" not in value else None
+
+
 def list_rejected(page: int, per_page: int) -> dict:
     """Operations the server could not understand, kept as sent (PROTOCOL.md principles 3 and 6): newest
     first, with who sent them, why they were refused, and the household they name when it exists."""
@@ -90,7 +96,7 @@ def list_rejected(page: int, per_page: int) -> dict:
         items.append({"id": q.id, "op_id": q.op_id, "error_code": q.error_code,
                       "message": op_error_message(q.error_code), "collector": collector, "device_code": device_code,
                       "type": str(sent["type"])[:40] if "type" in sent else None,
-                      "household_id": sent["household_id"] if isinstance(sent.get("household_id"), str) else None,
+                      "household_id": _household_ref(sent.get("household_id")),
                       "received_at": iso_utc(q.received_at), "raw": q.raw[:RAW_SHOWN]})
     known = {h: (b, u, r) for h, b, u, r in db.session.execute(
         sa.select(Household.id, Building.name, Household.unit, Household.room).join(Building)

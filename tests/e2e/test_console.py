@@ -105,7 +105,7 @@ def test_a_clerk_sees_a_rejected_operation_as_sent_and_a_void_requests_reason(se
     row.filter(has_text=h["label"]).first.wait_for()
     assert "理由：录错户，应为1-1-302" in row.filter(has_text=h["label"]).first.inner_text()
     page.click("nav button[data-tab=rejected]")
-    rejected = page.locator("#rejected-rows tr", has_text=h["label"])
+    rejected = page.locator("#rejected-rows tr", has_text=h["label"]).filter(has_text="teleport")
     rejected.wait_for()
     text = rejected.inner_text()
     assert "未知的操作类型" in text and "unknown_type" in text and "c04" in text

@@ -313,6 +313,11 @@ def test_clerks_see_the_rejected_operations_newest_first_with_why_and_as_sent(ph
     assert second["collector"] == "c01" and second["device_code"] == phone.code and second["household_id"] == hid
     assert second["label"] == phone.households[hid]["label"] and json.loads(second["raw"])["data"] == {"to": "moon"}
     assert client.get("/api/v1/review/rejected", headers=phone.headers).status_code == 403  # clerks only
+    # whatever was sent is listed, a NUL or an overlong id where the household's should be
+    for bad in ("h\x00", "x" * 5000):
+        assert phone.push([dict(phone.op("visit", hid, {"kind": "survey", "text": "t"}), household_id=bad)])[0] == 200
+    r = client.get("/api/v1/review/rejected", headers=clerk.headers)
+    assert r.status_code == 200 and [i["household_id"] for i in r.get_json()["items"][:2]] == [None, None]
 
 
 def test_an_unknown_operation_type_is_rejected_and_quarantined(phone):
