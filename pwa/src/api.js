@@ -19,7 +19,14 @@ export function makeApi({ base = '', fetchImpl = (...a) => fetch(...a), getToken
       h['Content-Type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await fetchImpl(`${base}/api/v1${path}`, { method, headers: h, body: payload, cache: 'no-store' });
+    let res;
+    try {
+      res = await fetchImpl(`${base}/api/v1${path}`, { method, headers: h, body: payload, cache: 'no-store' });
+    } catch (e) {
+      // no answer at all (offline, DNS, refused): the browser's own words ("Failed to fetch") mean nothing
+      // to a collector, so it gets a code the UI can say in Chinese (ui/common.js syncErrorText)
+      throw new ApiError(0, 'network', e.message);
+    }
     if (!res.ok) {
       let err = {};
       try {

@@ -244,23 +244,61 @@ export async function loadIndex(db) {
 
 /* ---------- optimistic state ---------- */
 
+// a payment's state from its outbox record alone, before a pull lists it (PROTOCOL.md, Push: status)
+const OUTBOX_PAYMENT_STATE = { applied: 'recorded', duplicate: 'recorded', held: 'held', received: 'sent',
+  rejected: 'rejected' };
+
+/**
+ * The state of one of this phone's payments now. Once a pull lists it, the server's record decides: a clerk
+ * may since have voided it, accepted a held one or refused a void request, and the push answer the outbox
+ * keeps says none of that. Before, what the outbox knows: `pending`, `sent`, `recorded`, `held`, `rejected`.
+ */
+export function paymentState(rec, serverPayment) {
+  if (serverPayment?.state) return serverPayment.state;
+  if (rec.pending_seq !== undefined) return 'pending';
+  return OUTBOX_PAYMENT_STATE[rec.state] || 'sent';
+}
+
+/**
+ * Money the collector still holds and hands over at day close. A voided payment was undone by a clerk (say,
+ * entered twice: the cash was taken once); a rejected one never became money on the server. Held and
+ * void_requested ones are cash in hand until a clerk decides.
+ */
+export function countsAsTaken(state) {
+  return state !== 'voided' && state !== 'rejected';
+}
+
+/** The server's record of each payment these ops name, from the cached households: op_id → payment. */
+export async function serverPayments(db, recs) {
+  const out = new Map();
+  for (const id of new Set(recs.map((r) => r.op.household_id))) {
+    const h = await db.get('households', id);
+    for (const p of h?.payments || []) out.set(p.op_id, p);
+  }
+  return out;
+}
+
 /**
  * The household as the collector should see it: the server's last record with this phone's own
  * ops on top. A payment adds to the bills while it waits, and after the server took it until a pull
  * brings a newer household record (whose bills then hold it); it stays listed while the server's
- * `payments` do not name it. Rejected ops are never overlaid (they are shown in the outbox with their
- * error). Held payments are listed but do not touch a balance (PROTOCOL.md, Push).
+ * `payments` do not name it. Rejected ops are never overlaid (they are listed in `rejected`, and in the
+ * outbox, with their error). Held payments are listed but do not touch a balance (PROTOCOL.md, Push).
  */
 export function optimistic(household, ops) {
   const h = structuredClone(household);
   h.bills = h.bills || [];
   h.payments = h.payments || [];
   h.local = [];
+  h.rejected = []; // listed on the card with their error, so the collector sees what to record again
   const seen = new Set(h.payments.map((p) => p.op_id));
   const storedAt = household._stored_at || 0;
   const localPayments = [];
   for (const rec of ops) {
-    if (rec.state === 'rejected') continue;
+    if (rec.state === 'rejected') {
+      h.rejected.push(rec);
+      continue;
+    }
     const waiting = rec.pending_seq !== undefined;
     const { op } = rec;
     if (op.type === 'payment') {
@@ -280,10 +318,9 @@ export function optimistic(household, ops) {
           }
         }
       }
-      const shown = waiting ? 'pending' : held ? 'held' : ['applied', 'duplicate'].includes(rec.state) ? 'recorded'
-        : 'sent';
       localPayments.push({ op_id: op.op_id, receipt_no: op.data.receipt_no, amount_fen: op.data.amount_fen,
-        method: op.data.method, collected_at: op.at, state: shown, flags: rec.result?.flags || [], local: true });
+        method: op.data.method, collected_at: op.at, state: paymentState(rec, null), flags: rec.result?.flags || [],
+        local: true });
     } else if (op.type === 'payment_void') {
       const p = h.payments.find((x) => x.op_id === op.data.payment_op_id)
         || localPayments.find((x) => x.op_id === op.data.payment_op_id);

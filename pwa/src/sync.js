@@ -25,6 +25,17 @@ export function takeBatch(recs, maxOps = MAX_BATCH_OPS, maxBytes = MAX_BATCH_BYT
   return batch;
 }
 
+/**
+ * What a failed cycle is called on the phone: `network` (no answer), `server` (a 5xx: busy or restarting,
+ * the same batch goes again later), `auth` (401: sign in again), else the server's error code.
+ */
+export function failureCode(e) {
+  if (e?.code === 'network' || (e instanceof TypeError && e.status === undefined)) return 'network';
+  if (e?.status >= 500) return 'server';
+  if (e?.status === 401) return 'auth';
+  return e?.code || e?.message || String(e);
+}
+
 export class Syncer {
   /**
    * @param db idb database; api from makeApi; index the HouseholdIndex to patch after pulls;
@@ -68,7 +79,7 @@ export class Syncer {
       return summary;
     } catch (e) {
       const authError = e.status === 401 ? (e.code || 'unauthorized') : null;
-      this.onState({ syncing: false, syncError: e.code || e.message || String(e),
+      this.onState({ syncing: false, syncError: failureCode(e),
         ...(authError ? { authError } : {}) });
       throw e;
     }
@@ -92,7 +103,7 @@ export class Syncer {
             batch = batch.slice(0, Math.ceil(batch.length / 2));
             continue;
           }
-          await noteAttempt(this.db, batch.map((r) => r.op_id), e.code || e.message);
+          await noteAttempt(this.db, batch.map((r) => r.op_id), failureCode(e));
           throw e;
         }
       }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshDb, household } from './helpers.js';
-import { HouseholdIndex, indexRow, optimistic, storePullPage, loadIndex, saveIndex } from '../src/households.js';
+import { HouseholdIndex, indexRow, optimistic, storePullPage, loadIndex, saveIndex, paymentState,
+  serverPayments } from '../src/households.js';
 import { recordOp, applyResults } from '../src/outbox.js';
 
 function sample() {
@@ -132,4 +133,27 @@ test("the worklist counts this phone's waiting payments against the server's bal
   assert.equal(idx.balance(idx.get('a')), 0);
   assert.equal(idx.tree().arrears, 1);
   assert.deepEqual(idx.filter(idx.rows, { arrears: true }).map((r) => r.id), ['c']);
+});
+
+test("a payment's state is the server's once a pull lists it: a clerk's void reaches the phone", async () => {
+  const db = await freshDb();
+  const p = await recordOp(db, { type: 'payment', household_id: 'a', data: { amount_fen: 100, method: 'cash' } });
+  assert.equal(paymentState(p, null), 'pending');
+  await applyResults(db, [{ op_id: p.op_id, status: 'applied' }], { now: 1000 });
+  const sent = await db.get('outbox', p.op_id);
+  assert.equal(paymentState(sent, null), 'recorded');
+  await storePullPage(db, { cursor: 'c1', households: [household('a', { payments: [{ op_id: p.op_id,
+    amount_fen: 100, state: 'voided', flags: ['duplicate_suspect'] }] })] });
+  const server = await serverPayments(db, [sent]);
+  assert.equal(paymentState(sent, server.get(p.op_id)), 'voided');
+});
+
+test('rejected ops are kept apart on the card, with their error, and never touch a balance', async () => {
+  const db = await freshDb();
+  const v = await recordOp(db, { type: 'visit', household_id: 'a', data: { kind: 'follow_up', text: 'x' } });
+  await applyResults(db, [{ op_id: v.op_id, status: 'rejected',
+    error: { code: 'invalid_field', details: { field: 'text' } } }], { now: 1000 });
+  const view = optimistic(household('a'), [await db.get('outbox', v.op_id)]);
+  assert.deepEqual(view.rejected.map((r) => r.op_id), [v.op_id]);
+  assert.deepEqual(view.local, []);
 });

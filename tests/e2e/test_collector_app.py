@@ -48,6 +48,8 @@ def test_a_day_offline_keeps_every_op_and_the_server_gets_each_exactly_once(serv
 
     page.goto(f"{server.url}/app/#/h/{c}/vacancy")
     page.wait_for_selector("[data-testid=vacancy-form]")
+    page.click("[data-testid=finding] button:has-text('空置')")
+    page.click("[data-testid=valve-sealed] button:has-text('已铅封')")
     page.fill("[data-testid=seal-no]", "FH-2026-0042")
     page.set_input_files("[data-testid=photo-input]",
                          files=[{"name": "valve.jpg", "mimeType": "image/jpeg", "buffer": camera_photo()}])

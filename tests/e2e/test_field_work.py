@@ -1,5 +1,7 @@
 """Field work in the collector's app against the real server: sign-in, receipts and their public check, visits
 and checks other than money, and what the phone sees of a payment after sync (issue 4)."""
+import json
+
 import pytest
 
 from e2e_support import (api, full_pull, households_in_arrears, open_app, outbox_records, record_payment,
@@ -118,3 +120,149 @@ def test_a_void_request_for_a_payment_reaches_the_clerks_review(server, new_cont
     status, items = api(server, "GET", "/review?state=open", server_login(server, "clerk")["token"])
     assert status == 200, items
     assert any(i["household_id"] == hid and i["op_id"] == void["op_id"] for i in items["items"]), items
+
+
+def op_data(page, op_type):
+    """The `data` of this phone's ops of one type, as stored (and sent) by the app."""
+    return page.evaluate("""(type) => new Promise((resolve, reject) => {
+        const r = indexedDB.open('heatledger');
+        r.onsuccess = () => { const g = r.result.transaction('outbox').objectStore('outbox').getAll();
+          g.onsuccess = () => resolve(g.result.filter(x => x.op.type === type).map(x => x.op.data));
+          g.onerror = reject; };
+        r.onerror = reject; })""", op_type)
+
+
+def day_cash(page, server):
+    page.goto(f"{server.url}/app/#/day")
+    page.wait_for_selector("[data-testid=day-payment]")
+    return page.inner_text("[data-testid=cash]")
+
+
+def test_a_payment_a_clerk_voids_shows_voided_on_its_receipt_and_leaves_the_days_cash(server, new_context, shots):
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, server, "c03")
+    hid = households_in_arrears(page, 4)[-1]
+    record_payment(page, hid, "100.00")
+    twice = record_payment(page, hid, "55.50")  # the same money entered again: a second receipt
+    receipt_url = page.url
+    wait_synced(page)
+    assert day_cash(page, server) == "¥155.50"
+
+    page.goto(f"{server.url}/app/#/h/{hid}")
+    page.wait_for_selector("[data-testid=household-card]")
+    page.once("dialog", lambda d: d.accept("重复录入"))
+    page.click(f"[data-testid=payment]:has-text('{twice}') >> text=申请作废")
+    page.wait_for_selector("text=作废申请待同步")
+    page.click("[data-testid=sync]")
+    wait_synced(page)
+    # the void request waits for a clerk: still cash in the collector's hands
+    assert day_cash(page, server) == "¥155.50"
+    page.goto(receipt_url)
+    page.wait_for_selector("[data-testid=receipt][data-state=void_requested]")
+    assert "作废审核中" in page.inner_text("[data-testid=receipt-state]")
+
+    (void,) = [r for r in outbox_records(page) if r["type"] == "payment_void"]
+    clerk = server_login(server, "clerk")
+    status, items = api(server, "GET", "/review?state=open&kind=void_request&per_page=500", clerk["token"])
+    assert status == 200, items
+    (item,) = [i for i in items["items"] if i["op_id"] == void["op_id"]]
+    status, body = api(server, "POST", f"/review/{item['id']}/resolve", clerk["token"],
+                       {"decision": "accept", "reason": "重复录入，只收了一次现金"})
+    assert status == 200, body
+
+    page.click("[data-testid=sync]")
+    wait_synced(page)
+    page.goto(receipt_url)
+    page.wait_for_selector("[data-testid=receipt][data-state=voided]")
+    state = page.inner_text("[data-testid=receipt-state]")
+    assert "已作废" in state and "已入账" not in state
+    page.screenshot(path=str(shots / "16-receipt-voided.png"), full_page=True)
+    # the day close hands over only the money that is really in
+    assert day_cash(page, server) == "¥100.00"
+    assert page.get_attribute(f"[data-testid=day-payment]:has-text('{twice}')", "data-state") == "voided"
+    assert "不计入" in page.inner_text("[data-testid=left-out]")
+    page.screenshot(path=str(shots / "17-day-after-void.png"), full_page=True)
+
+
+def test_the_vacancy_form_asks_for_each_finding_and_sends_only_what_was_checked(server, new_context, shots):
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, server, "c01")
+    hid = households_in_arrears(page, 5)[-1]
+    page.goto(f"{server.url}/app/#/h/{hid}/vacancy")
+    page.wait_for_selector("[data-testid=vacancy-form]")
+    # nothing is chosen for the inspector, and the save button says why it is off
+    assert page.locator("[data-testid=vacancy-form] [role=radio][aria-checked=true]").count() == 0
+    assert page.is_disabled("[data-testid=save]")
+    assert page.inner_text("[data-testid=form-problem]") == "请选择检查结果"
+    page.click("[data-testid=finding] button:has-text('空置')")
+    assert page.is_disabled("[data-testid=save]")
+    assert page.inner_text("[data-testid=form-problem]") == "请选择阀门是否铅封"
+    page.screenshot(path=str(shots / "15-vacancy-unchosen.png"), full_page=True)
+    page.click("[data-testid=valve-sealed] button:has-text('已铅封')")
+    # the seal's condition is optional: it starts as 未检查
+    assert page.get_attribute("[data-testid=seal-intact] button:has-text('未检查')", "aria-checked") == "true"
+    page.fill("[data-testid=seal-no]", "FH-2026-0099")
+    page.fill("[data-testid=vc-note]", "门窗紧闭" * 150)  # 600 characters: the server takes 500
+    assert len(page.input_value("[data-testid=vc-note]")) == 500
+    assert not page.is_disabled("[data-testid=save]")
+    assert page.locator("[data-testid=form-problem]").count() == 0
+    page.screenshot(path=str(shots / "15b-vacancy-chosen.png"), full_page=True)
+    page.click("[data-testid=save]")
+    page.wait_for_selector("[data-testid=household-card]")
+    (data,) = op_data(page, "vacancy_check")
+    assert data["finding"] == "vacant" and data["valve_sealed"] is True and data["seal_no"] == "FH-2026-0099"
+    assert "seal_intact" not in data and len(data["note"]) == 500
+    wait_synced(page)
+    (rec,) = [r for r in outbox_records(page) if r["type"] == "vacancy_check"]
+    assert rec["state"] in ("applied", "received"), rec
+    page.goto(f"{server.url}/app/#/outbox")
+    row = page.wait_for_selector("[data-testid=op]:has-text('空置检查')")
+    assert "已入账" not in row.inner_text() and "已记录" in row.inner_text()
+
+
+def test_field_forms_keep_to_the_servers_limits_and_a_refusal_names_its_field(server, new_context):
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, server, "c05")
+    hid = households_in_arrears(page, 4)[-1]
+    page.goto(f"{server.url}/app/#/h/{hid}/area")
+    page.wait_for_selector("[data-testid=area-form]")
+    for bad in ("0", "0.00", "1.234"):
+        page.fill("[data-testid=area]", bad)
+        assert page.is_disabled("[data-testid=save]"), bad
+        assert "大于 0" in page.inner_text("[data-testid=area-form] .error")
+    page.fill("[data-testid=area]", "89.5")
+    assert not page.is_disabled("[data-testid=save]")
+
+    page.goto(f"{server.url}/app/#/h/{hid}/visit")
+    page.wait_for_selector("[data-testid=visit-form]")
+    assert page.is_disabled("[data-testid=save]")
+    assert page.inner_text("[data-testid=form-problem]") == "请填写走访内容"
+    page.fill("[data-testid=visit-text]", "暖" * 2100)
+    assert len(page.input_value("[data-testid=visit-text]")) == 2000
+    assert not page.is_disabled("[data-testid=save]")
+
+    # an op the server refuses (here made past the form): the outbox and the card name the field and its limit
+    page.evaluate("""(hid) => window.heatledger.record({type: 'visit', household_id: hid,
+        data: {kind: 'follow_up', text: 'x'.repeat(2001)}}, {label: 'too long'})""", hid)
+    wait_synced(page)
+    page.goto(f"{server.url}/app/#/outbox")
+    row = page.wait_for_selector("[data-testid=op][data-state=rejected]")
+    assert "走访内容（最多 2000 字）" in row.inner_text() and "invalid_field" in row.inner_text()
+    page.goto(f"{server.url}/app/#/h/{hid}")
+    assert "走访内容" in page.wait_for_selector("[data-testid=rejected]").inner_text()
+
+    # sync failures in words: no network, then a server that answers 503
+    page.goto(f"{server.url}/app/#/outbox")
+    ctx.set_offline(True)
+    page.click("[data-testid=sync]")
+    assert "网络不可用" in page.wait_for_selector("[data-testid=sync-error]").inner_text()
+    ctx.set_offline(False)
+    ctx.route("**/api/v1/sync/**", lambda route: route.fulfill(
+        status=503, content_type="application/json",
+        body=json.dumps({"error": {"code": "service_unavailable", "message": "服务暂不可用", "details": {}}})))
+    page.click("[data-testid=sync]")
+    page.wait_for_function("document.querySelector('[data-testid=sync-error]')?.textContent.includes('服务器暂时不可用')")
+    ctx.unroute("**/api/v1/sync/**")

@@ -1,12 +1,14 @@
 /** Household card (issue 4, item 5): the server's last record with this phone's pending ops on top. */
 import { useEffect, useState } from 'preact/hooks';
-import { html, money, Screen, Badge, Flags, statusBadge, payStateBadge, opStateBadge, address } from './common.js';
-import { app, useStore } from '../store.js';
+import { html, money, Screen, Badge, Flags, statusBadge, payStateBadge, opStateBadge, address, rejectionText,
+  problemText } from './common.js';
+import { app, useStore, toast } from '../store.js';
 import { t, tOr } from '../i18n.js';
 import { opsForHousehold } from '../outbox.js';
 import { optimistic } from '../households.js';
 import { shanghaiDateTime } from '../time.js';
 import { record } from '../actions.js';
+import { opProblem } from '../limits.js';
 
 /** Load a household and its ops; reloads when the outbox or the cache changes. */
 export function useHousehold(id) {
@@ -38,7 +40,23 @@ function LocalEvent({ rec }) {
   else if (op.type === 'contact_update') text = d.phone;
   else if (op.type === 'payment_void') text = d.reason || '';
   return html`<li><span class="when">${shanghaiDateTime(op.at)}</span> <b>${t(`ot.${op.type}`)}</b> ${text}
-    ${opStateBadge(rec.state)}<${Flags} flags=${rec.result?.flags} /></li>`;
+    ${opStateBadge(rec.state, op.type)}<${Flags} flags=${rec.result?.flags} /></li>`;
+}
+
+const RECENT_MS = 30 * 86400_000;
+
+/**
+ * This household's ops the server refused lately, with the field it named, so the collector at the door
+ * records them again; older ones stay in the outbox screen only.
+ */
+function Rejected({ recs }) {
+  recs = recs.filter((rec) => (rec.done_at || 0) > Date.now() - RECENT_MS);
+  if (!recs.length) return null;
+  return html`<div class="card slim" data-testid="rejected">
+    <div class="field-label">${t('h.rejected')}</div>
+    ${recs.map((rec) => html`<div><b>${t(`ot.${rec.op.type}`)}</b> ${shanghaiDateTime(rec.op.at)}
+      <div class="error">${rejectionText(rec.result?.error)}</div></div>`)}
+  </div>`;
 }
 
 export function HouseholdCard({ id }) {
@@ -50,10 +68,15 @@ export function HouseholdCard({ id }) {
   const shownPhone = h.phone_masked || h.phone;
   const serverVisits = h.visits || [];
   const requestVoid = async (p) => {
-    const reason = prompt(t('act.void'));
+    const reason = (prompt(t('act.void')) || '').trim();
     if (!reason) return;
-    await record({ type: 'payment_void', household_id: h.id, data: { payment_op_id: p.op_id, reason } },
-      { label: address(h) });
+    const data = { payment_op_id: p.op_id, reason };
+    const problem = opProblem('payment_void', data); // a prompt has no maxlength: check the server's 500
+    if (problem) {
+      toast(problemText(problem));
+      return;
+    }
+    await record({ type: 'payment_void', household_id: h.id, data }, { label: address(h) });
   };
   return html`<${Screen} back="#/" title=${h.label}>
     <div class="card hh-head" data-testid="household-card">
@@ -76,6 +99,7 @@ export function HouseholdCard({ id }) {
       <a class="btn" href=${`${base}/area`}>${t('act.area')}</a>
       <a class="btn" href=${`${base}/phone`}>${t('act.phone')}</a>
     </div>
+    <${Rejected} recs=${h.rejected} />
     <h2>${t('h.bills')}</h2>
     <table class="bills">
       <thead><tr><th>${t('h.season')}</th><th>${t('h.due')}</th><th>${t('h.paid')}</th><th>${t('h.balance')}</th></tr></thead>

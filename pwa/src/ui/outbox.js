@@ -1,8 +1,8 @@
 /** Outbox screen (issue 4, item 8): each op with its state, flags and error; rejected ones stay visible. */
 import { useEffect, useState } from 'preact/hooks';
-import { html, money, Screen, Flags, opStateBadge } from './common.js';
+import { html, money, Screen, Flags, opStateBadge, rejectionText, syncErrorText } from './common.js';
 import { app, useStore, toast } from '../store.js';
-import { t, tOr } from '../i18n.js';
+import { t } from '../i18n.js';
 import { recentOps } from '../outbox.js';
 import { shanghaiDateTime, age } from '../time.js';
 import { syncNow, downloadExport } from '../actions.js';
@@ -14,13 +14,12 @@ function OpRow({ rec }) {
   return html`<li class=${`op ${rec.state}`} data-testid="op" data-state=${rec.state}>
     <div class="line1"><b>${t(`ot.${op.type}`)}</b>
       ${op.type === 'payment' && html` <span>${money(d.amount_fen)}</span> <a href=${`#/receipt/${op.op_id}`}>${d.receipt_no}</a>`}
-      <span class="right">${opStateBadge(rec.state)}</span></div>
+      <span class="right">${opStateBadge(rec.state, op.type)}</span></div>
     <div class="sub">#${op.seq} · ${rec.label || op.household_id} · ${shanghaiDateTime(op.at)}</div>
     <${Flags} flags=${rec.result?.flags} />
-    ${err && html`<div class="error">${typeof err === 'string' ? err
-      : `${tOr(`rej.${err.code}`, err.message || '')} (${err.code || '?'})`}</div>`}
+    ${err && html`<div class="error" data-testid="op-error">${rejectionText(err)}</div>`}
     ${rec.pending_seq !== undefined && rec.attempts > 0
-      && html`<div class="hint">${t('ob.attempts', rec.attempts, rec.last_error || '')}</div>`}
+      && html`<div class="hint">${t('ob.attempts', rec.attempts, syncErrorText(rec.last_error))}</div>`}
   </li>`;
 }
 
@@ -39,7 +38,7 @@ export function OutboxScreen() {
       <div>${s.outbox.count ? html`<b data-testid="outbox-count">${t('sync.waiting', s.outbox.count)}</b>
         · ${t('sync.oldest', age(Date.now() - s.outbox.oldest_at, t))}` : html`<b data-testid="outbox-count">${t('sync.none')}</b>`}</div>
       <div>${s.lastSyncAt ? t('sync.last', age(Date.now() - s.lastSyncAt, t)) : t('sync.never')}
-        ${s.syncError && html`<span class="error"> · ${t('sync.error', s.syncError)}</span>`}</div>
+        ${s.syncError && html`<span class="error" data-testid="sync-error"> · ${t('sync.error', syncErrorText(s.syncError))}</span>`}</div>
       <div class="actions">
         <button class="btn primary" type="button" onClick=${syncNow} disabled=${s.syncing || !s.online}
           data-testid="sync-now">${s.syncing ? t('sync.running') : t('sync.now')}</button>

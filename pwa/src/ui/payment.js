@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import { allocate, parseYuan, fenToInput, totalBalance } from '../money.js';
 import { record } from '../actions.js';
 import { go, state } from '../store.js';
+import { maxLen } from '../limits.js';
 
 export const METHODS = ['cash', 'wechat', 'alipay', 'bank_card', 'transfer'];
 const MAX_FEN = 100_000_000;
@@ -38,7 +39,7 @@ function PaymentFormBody({ h }) {
     setBusy(true);
     const data = { amount_fen: fen, method };
     if (season) data.season = season;
-    if (paper.trim()) data.paper_receipt_no = paper.trim();
+    if (paper.trim()) data.paper_receipt_no = paper.trim().slice(0, 40); // the server's limit, as payer and note
     if (payer.trim()) data.payer = payer.trim().slice(0, 50);
     if (note.trim()) data.note = note.trim().slice(0, 200);
     const rec = await record({ type: 'payment', household_id: h.id, data },
@@ -68,9 +69,12 @@ function PaymentFormBody({ h }) {
         ${preview.allocations.map((a) => html`<div class="kv"><span>${a.season}</span><b>${money(a.amount_fen)}</b></div>`)}
         ${preview.credit_fen > 0 && html`<div class="kv"><span>${t('pay.credit')}</span><b>${money(preview.credit_fen)}</b></div>`}
       </div>`}
-      <${Field} label=${t('pay.paper')}><input value=${paper} onInput=${(e) => setPaper(e.currentTarget.value)} /><//>
-      <${Field} label=${t('pay.payer')}><input maxlength="50" value=${payer} onInput=${(e) => setPayer(e.currentTarget.value)} /><//>
-      <${Field} label=${t('pay.note')}><input maxlength="200" value=${note} onInput=${(e) => setNote(e.currentTarget.value)} /><//>
+      <${Field} label=${t('pay.paper')}><input maxlength=${maxLen('payment', 'paper_receipt_no')} value=${paper}
+        onInput=${(e) => setPaper(e.currentTarget.value)} /><//>
+      <${Field} label=${t('pay.payer')}><input maxlength=${maxLen('payment', 'payer')} value=${payer}
+        onInput=${(e) => setPayer(e.currentTarget.value)} /><//>
+      <${Field} label=${t('pay.note')}><input maxlength=${maxLen('payment', 'note')} value=${note}
+        onInput=${(e) => setNote(e.currentTarget.value)} /><//>
       <button class="btn primary block" type="submit" disabled=${!fen || !!error || busy || !state.session}
         data-testid="confirm-payment">${t('pay.confirm', fen ? money(fen) : '')}</button>
     </form>

@@ -1,13 +1,19 @@
 /** Receipt screen (issue 4, item 6; DOMAIN.md §5): number, address, amount in figures and 大写, QR. */
 import { useEffect, useState } from 'preact/hooks';
 import { renderSVG } from 'uqr';
-import { html, money, Screen, Flags, opStateBadge } from './common.js';
+import { html, money, Screen, Badge, Flags, payStateBadge } from './common.js';
 import { app, useStore } from '../store.js';
 import { t } from '../i18n.js';
 import { daxie } from '../money.js';
 import { checkCode, verifyUrl } from '../receipt.js';
+import { paymentState } from '../households.js';
+import { opsForHousehold } from '../outbox.js';
 import { shanghaiDateTime } from '../time.js';
 
+/**
+ * The payment as the phone took it (outbox), and its state now: the server's record from the last pull
+ * decides (a clerk may have voided it since), and a void request of this phone still waiting is shown too.
+ */
 async function loadReceipt(opId) {
   const rec = await app.db.get('outbox', opId);
   if (!rec) return null;
@@ -17,7 +23,12 @@ async function loadReceipt(opId) {
     const d = rec.op.data;
     check = await checkCode(session.device_secret, d.receipt_no, rec.op.household_id, d.amount_fen, d.season);
   }
-  return { rec, check };
+  const household = await app.db.get('households', rec.op.household_id);
+  const server = (household?.payments || []).find((p) => p.op_id === opId) || null;
+  const voidWaiting = (await opsForHousehold(app.db, rec.op.household_id)).some((o) => o.pending_seq !== undefined
+    && o.op.type === 'payment_void' && o.op.data.payment_op_id === opId);
+  return { rec, check, state: paymentState(rec, server), flags: server ? server.flags : rec.result?.flags,
+    voidWaiting };
 }
 
 export function ReceiptScreen({ opId }) {
@@ -25,9 +36,9 @@ export function ReceiptScreen({ opId }) {
   const [r, setR] = useState(undefined);
   useEffect(() => {
     loadReceipt(opId).then(setR);
-  }, [opId, s.outboxChanged]);
+  }, [opId, s.outboxChanged, s.indexChanged]);
   if (!r) return html`<${Screen} back="#/" title=${t('r.title')} />`;
-  const { rec, check } = r;
+  const { rec, check, state } = r;
   const d = rec.op.data;
   const url = verifyUrl(location.origin, d.receipt_no, check);
   const seasons = (rec.result?.allocations || rec.preview || []).map((a) => a.season);
@@ -43,7 +54,8 @@ export function ReceiptScreen({ opId }) {
   };
   const back = `#/h/${encodeURIComponent(rec.op.household_id)}`;
   return html`<${Screen} back=${back} title=${t('r.title')}>
-    <article class="receipt" data-testid="receipt">
+    <article class=${`receipt ${state}`} data-testid="receipt" data-state=${state}>
+      ${state === 'voided' && html`<div class="void-stamp" aria-hidden="true">${t('r.void_stamp')}</div>`}
       <header><h2>${t('r.title')}</h2><div class="no">${t('r.no')} <b data-testid="receipt-no">${d.receipt_no}</b></div></header>
       <dl>
         <dt>${t('r.address')}</dt><dd>${rec.label || rec.op.household_id}</dd>
@@ -55,7 +67,8 @@ export function ReceiptScreen({ opId }) {
         ${d.paper_receipt_no && html`<dt>${t('pay.paper')}</dt><dd>${d.paper_receipt_no}</dd>`}
         <dt>${t('r.time')}</dt><dd>${shanghaiDateTime(rec.op.at)}</dd>
         <dt>${t('r.collector')}</dt><dd>${rec.collector} (${rec.device_code})</dd>
-        <dt>${t('r.state')}</dt><dd>${opStateBadge(rec.state)}<${Flags} flags=${rec.result?.flags} /></dd>
+        <dt>${t('r.state')}</dt><dd data-testid="receipt-state">${payStateBadge(state)}
+          ${r.voidWaiting && html`<${Badge} kind="pending">${t('h.void_pending')}<//>`}<${Flags} flags=${r.flags} /></dd>
       </dl>
       <figure class="qr">
         <div dangerouslySetInnerHTML=${{ __html: renderSVG(url, { border: 1 }) }} />
