@@ -36,6 +36,7 @@ class PaymentSeen:
     amount_fen: int
     collected_at: datetime  # naive UTC
     state: str
+    receipt_no: str | None = None  # named in a duplicate_suspect review item, for the clerk to find the slip
 
 
 @dataclass(slots=True)
@@ -151,10 +152,18 @@ def decide_payment(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
     if other is not None and other != op.op_id:
         flags.append("receipt_duplicate")
     utc = timezone.utc
-    known = [CapturedPayment(p.op_id or "", hh.id, p.amount_fen, p.collected_at.replace(tzinfo=utc))
-             for p in hh.payments if p.state != "voided"]
-    if known and duplicate_suspects(CapturedPayment(op.op_id, hh.id, amount, at.replace(tzinfo=utc)), known):
+    details = {}  # what each flag's review item shows the clerk besides the payment itself
+    live = [p for p in hh.payments if p.state != "voided"]
+    known = [CapturedPayment(p.op_id or "", hh.id, p.amount_fen, p.collected_at.replace(tzinfo=utc)) for p in live]
+    suspects = duplicate_suspects(CapturedPayment(op.op_id, hh.id, amount, at.replace(tzinfo=utc)), known) \
+        if known else []
+    if suspects:
         flags.append("duplicate_suspect")
+        first = next(p for p in live if (p.op_id or "") == suspects[0].op_id)
+        details["duplicate_suspect"] = {"other_receipt_no": first.receipt_no, "other_op_id": first.op_id,
+                                        "other_collected_at": first.collected_at.isoformat() + "Z"}
+    if skewed:
+        details["clock_skew"] = {"skew_seconds": int(ctx.skew.total_seconds()), "at_sent": op.at_raw}
     decision = Decision("held" if ctx.device_revoked else "applied", collected_at=at)
     if not ctx.device_revoked:
         # Held money touches no balance until a clerk accepts it (PROTOCOL.md, Authentication).
@@ -165,10 +174,11 @@ def decide_payment(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
         for a in decision.allocations:
             by_season[a.season].paid_fen += a.amount_fen
     decision.flags = flags
-    decision.review = [(flag, {}) for flag in flags]
+    decision.review = [(flag, details.get(flag, {})) for flag in flags]
     decision.season_id = season or (decision.allocations[0].season if decision.allocations else None) \
         or next((s for s, is_open in ctx.seasons_open.items() if is_open), None)
-    hh.payments.append(PaymentSeen(op.op_id, amount, at, "held" if ctx.device_revoked else "recorded"))
+    hh.payments.append(PaymentSeen(op.op_id, amount, at, "held" if ctx.device_revoked else "recorded",
+                                   op.data["receipt_no"]))
     ctx.used_receipts.setdefault(op.data["receipt_no"], op.op_id)
     return decision
 

@@ -54,7 +54,8 @@ class _Reads:
         # seasons are paid. In the order of the unique index (household, season id): no sort (see Batch).
         self.bills = sa.select(b.id, b.household_id, b.season_id, b.due_fen, b.paid_fen) \
             .where(among(b.household_id, "ids"), b.paid_fen < b.due_fen).order_by(b.household_id, b.season_id)
-        self.payments_seen = sa.select(p.household_id, p.op_id, p.amount_fen, p.collected_at, p.state).where(
+        self.payments_seen = sa.select(p.household_id, p.op_id, p.amount_fen, p.collected_at, p.state,
+                                       p.receipt_no).where(
             among(p.household_id, "ids"), p.kind == "payment", p.state != "voided", among(p.amount_fen, "amounts"),
             p.collected_at.between(sa.bindparam("since"), sa.bindparam("until")))
         self.assignments = sa.select(a.building_id, a.valid_from, a.valid_to) \
@@ -171,10 +172,10 @@ class Batch:
             since, until = merge.collection_span(min(valid, key=lambda p: p.at), max(valid, key=lambda p: p.at),
                                                  self.ctx)
             PaymentSeen = merge.PaymentSeen
-            for hid, op_id, amount, collected_at, state in conn.execute(q.payments_seen, {
+            for hid, op_id, amount, collected_at, state, receipt_no in conn.execute(q.payments_seen, {
                     "ids": ids(self.households), "amounts": ids(amounts),
                     "since": since - DUPLICATE_WINDOW, "until": until + DUPLICATE_WINDOW}).all():
-                seen[hid].append(PaymentSeen(op_id, amount, collected_at, state))
+                seen[hid].append(PaymentSeen(op_id, amount, collected_at, state, receipt_no))
         spans = defaultdict(list)
         buildings = {r.building_id for r in household_rows}
         if buildings:

@@ -93,9 +93,13 @@ def test_a_clerk_sees_a_rejected_operation_as_sent_and_a_void_requests_reason(se
             "data": {"payment_op_id": pay["op_id"], "reason": "录错户，应为1-1-302"}}
     odd = {"op_id": str(uuid.uuid4()), "seq": 3, "type": "teleport", "household_id": h["id"], "at": now,
            "data": {"to": "月球"}}
+    twice = [{"op_id": str(uuid.uuid4()), "seq": 4 + k, "type": "payment", "household_id": h["id"], "at": now,
+              "data": {"amount_fen": 777, "method": "cash", "receipt_no": f"{phone['device_code']}-00000{2 + k}"}}
+             for k in range(2)]
     status, body = api(server, "POST", "/sync/push", phone["token"],
-                       {"device_id": phone["device_id"], "ops": [pay, void, odd]}, {"X-Client-Time": now})
-    assert status == 200 and [r["status"] for r in body["results"]] == ["applied", "applied", "rejected"], body
+                       {"device_id": phone["device_id"], "ops": [pay, void, odd, *twice]}, {"X-Client-Time": now})
+    assert status == 200 and [r["status"] for r in body["results"]] == ["applied", "applied", "rejected", "applied",
+                                                                        "applied"], body
     page = desktop.new_page()
     page.goto(server.url + "/console/")
     page.fill("input[name=username]", "clerk")
@@ -104,6 +108,8 @@ def test_a_clerk_sees_a_rejected_operation_as_sent_and_a_void_requests_reason(se
     row = page.locator("#review-rows tr", has_text="作废申请")
     row.filter(has_text=h["label"]).first.wait_for()
     assert "理由：录错户，应为1-1-302" in row.filter(has_text=h["label"]).first.inner_text()
+    suspect = page.locator("#review-rows tr", has_text="疑似重复").filter(has_text=twice[1]["data"]["receipt_no"])
+    assert f"可能重复的收据：{twice[0]['data']['receipt_no']}" in suspect.inner_text()
     page.click("nav button[data-tab=rejected]")
     rejected = page.locator("#rejected-rows tr", has_text=h["label"]).filter(has_text="teleport")
     rejected.wait_for()

@@ -160,11 +160,24 @@ def test_a_receipt_number_used_by_another_payment_is_receipt_duplicate(phone, de
 
 def test_the_same_amount_on_the_same_household_within_a_day_is_duplicate_suspect(phone, desk):
     h = owing(phone)
-    one(phone, phone.payment(h["id"], 4321))
+    first = phone.payment(h["id"], 4321)
+    one(phone, first)
     op = phone.payment(h["id"], 4321)
     r = one(phone, op)
     assert r["status"] == "applied" and r["flags"] == ["duplicate_suspect"]
-    assert len(items_for(desk, "duplicate_suspect", op["op_id"])) == 1
+    [item] = items_for(desk, "duplicate_suspect", op["op_id"])
+    # the clerk is told which payment this one may repeat
+    assert item["details"]["other_receipt_no"] == first["data"]["receipt_no"]
+    assert item["details"]["other_op_id"] == first["op_id"]
+
+
+def test_a_duplicate_suspect_within_one_batch_names_the_earlier_payment_too(phone, desk):
+    h = owing(phone)
+    first, second = phone.payment(h["id"], 4322), phone.payment(h["id"], 4322)
+    status, body = phone.push([first, second])
+    assert [r["flags"] for r in body["results"]] == [[], ["duplicate_suspect"]]
+    [item] = items_for(desk, "duplicate_suspect", second["op_id"])
+    assert item["details"]["other_receipt_no"] == first["data"]["receipt_no"]
 
 
 def test_a_phone_clock_an_hour_ahead_flags_clock_skew_and_the_collection_time_is_corrected(phone, desk):
@@ -178,7 +191,8 @@ def test_a_phone_clock_an_hour_ahead_flags_clock_skew_and_the_collection_time_is
     true_time = (skewed - timedelta(hours=1)).astimezone(timezone.utc).replace(tzinfo=None)
     assert abs(payment.collected_at - true_time) < timedelta(seconds=30)
     assert payment.at_raw == op["at"]  # the raw time is kept too
-    assert len(items_for(desk, "clock_skew", op["op_id"])) == 1
+    [item] = items_for(desk, "clock_skew", op["op_id"])
+    assert abs(item["details"]["skew_seconds"] - 3600) < 30 and item["details"]["at_sent"] == op["at"]
 
 
 def test_a_clock_five_minutes_off_is_not_skew(phone):

@@ -12,10 +12,14 @@ const DECISIONS = { accept: '确认 accept', void: '作废 void', rebill: '重�
 const METHODS = { cash: '现金', wechat: '微信', alipay: '支付宝', bank_card: '银行卡', transfer: '转账' };
 const STATES = { recorded: '已入账', void_requested: '申请作废', voided: '已作废', held: '待确认 held' };
 const DETAILS = { reason: '理由', finding: '检查结果', valve_sealed: '阀门铅封', seal_intact: '铅封完好', seal_no: '铅封号',
-  season: '采暖季', recorded_m2: '登记面积 m²', measured_m2: '实测面积 m²', text: '内容', vacant: '空置', occupied: '有人居住' };
-// What the phone reported, as words: the void request's reason, the inspection's findings, the measured area.
-const details = (d) => Object.entries(d || {}).filter(([k]) => k in DETAILS)
-  .map(([k, v]) => `${DETAILS[k]}：${v === true ? '是' : v === false ? '否' : esc(DETAILS[v] || v)}`).join('<br>');
+  season: '采暖季', recorded_m2: '登记面积 m²', measured_m2: '实测面积 m²', text: '内容', vacant: '空置', occupied: '有人居住',
+  other_receipt_no: '可能重复的收据', other_collected_at: '其收款时间', skew_seconds: '手机时间偏差', at_sent: '手机记录时间' };
+const word = (k, v) => (k === 'skew_seconds' ? `${v > 0 ? '快' : '慢'} ${Math.round(Math.abs(v) / 60)} 分钟`
+  : k === 'other_collected_at' ? bj(v) : v === true ? '是' : v === false ? '否' : esc(DETAILS[v] || v));
+// What the phone reported, as words: the void request's reason, the inspection's findings, the measured area,
+// the payment a duplicate suspect may repeat, how far off the phone's clock was.
+const details = (d) => Object.entries(d || {}).filter(([k, v]) => k in DETAILS && v != null)
+  .map(([k, v]) => `${DETAILS[k]}：${word(k, v)}`).join('<br>');
 
 const yuan = (fen) => (fen < 0 ? '-' : '') + '¥' + (Math.abs(fen) / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const pct = (rate) => (rate == null ? '—' : (Number(rate) * 100).toFixed(2) + '%');
