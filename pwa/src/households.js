@@ -215,6 +215,7 @@ export async function storePullPage(db, page, { acknowledge, now = Date.now() } 
   const meta = tx.objectStore('meta');
   await meta.put(page.cursor, 'cursor');
   if (page.seasons) await meta.put(page.seasons, 'seasons');
+  if (page.company?.name) await meta.put(page.company, 'company');
   await meta.put(now, 'last_pull_at');
   let acked = 0;
   if (acknowledge) acked = await acknowledge(tx.objectStore('outbox'));

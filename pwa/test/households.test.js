@@ -91,6 +91,15 @@ test('a taken payment stays overlaid until a newer server record includes it; re
   assert.deepEqual(unnamed.payments.map((p) => p.op_id), [p3.op_id, p1.op_id]);
 });
 
+test("a pull keeps the company's name for receipts; the last one named wins", async () => {
+  const { companyName } = await import('../src/receipt.js');
+  const db = await freshDb();
+  assert.equal(companyName(await db.get('meta', 'company')), '北京示范热力有限公司');  // before any pull
+  await storePullPage(db, { cursor: 'c1', households: [], removed: [], company: { name: '北京东区供热有限公司' } });
+  await storePullPage(db, { cursor: 'c2', households: [], removed: [] });  // an older server sends none
+  assert.equal(companyName(await db.get('meta', 'company')), '北京东区供热有限公司');
+});
+
 test('a reset pull drops cached households but never the outbox; the saved index follows the cursor', async () => {
   const db = await freshDb();
   await storePullPage(db, { cursor: 'c1', households: sample(), removed: [], reset: false });

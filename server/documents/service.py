@@ -39,7 +39,8 @@ COMPANY = {"name": "北京示范热力有限公司", "office_address": "北京�
            "letter_prefix": "京示律函字", "letter_deadline_days": 10}
 
 
-def _company() -> dict:
+def company() -> dict:
+    """The company's particulars for print: the defaults, overridden by Setting "documents"."""
     stored = db.session.scalar(sa.select(Setting.value).where(Setting.key == "documents")) or {}
     return {**COMPANY, **stored}
 
@@ -135,9 +136,9 @@ def _make(job: Job) -> None:
     season_id, ids = job.params["season"], job.params["household_ids"]
     now = utcnow()
     snapshots, skipped = [], []
-    company = _company()
+    particulars = company()
     for hid in ids:
-        snap = snapshot(doc_kind, hid, season_id, now, company)
+        snap = snapshot(doc_kind, hid, season_id, now, particulars)
         if snap is None:
             # no notice for a paid-up household, no letter for one whose debts are not yet overdue
             reason = "nothing_owing" if doc_kind == "notice" else "nothing_overdue"

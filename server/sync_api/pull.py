@@ -9,6 +9,7 @@ from flask import current_app
 from sync import cursor as cursors
 
 from ..changes import begin_snapshot, epoch
+from ..documents.service import company
 from ..extensions import db
 from ..models import Assignment, ChangeLog, Device, Household, utcnow
 from ..timefmt import iso_utc
@@ -68,4 +69,6 @@ def pull(user, device: Device, cursor_text: str | None, limit: int) -> dict:
             "seasons": [{"id": s.id, "starts_on": s.starts_on.isoformat(), "ends_on": s.ends_on.isoformat(),
                          "open": s.open} for s in all_seasons],
             "households": household_records(ids, all_seasons), "removed": removed,
-            "device_last_seq": device_last_seq}
+            "device_last_seq": device_last_seq,
+            # the name the phone prints at the head of a receipt, as notices and letters print it
+            "company": {"name": company()["name"]}}

@@ -67,6 +67,7 @@ class PullOut(Schema):
     households = fields.List(fields.Nested(HouseholdOut))
     removed = fields.List(fields.String())
     device_last_seq = fields.Integer()
+    company = fields.Dict(metadata={"description": "an extension: {name}, printed at the head of a receipt"})
 
 
 class OperationIn(Schema):

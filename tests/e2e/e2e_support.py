@@ -117,12 +117,30 @@ def households_in_arrears(page, n, open_season_only=True):
         r.onerror = reject; })""", [n, open_season_only])
 
 
-def record_payment(page, household_id, amount=None, method="cash"):
+def household_owing_seasons(page, n=2):
+    """A household (the app's cached record) owing n or more seasons, the first by id; None if there is none."""
+    return page.evaluate("""(n) => new Promise((resolve, reject) => {
+        const r = indexedDB.open('heatledger');
+        r.onsuccess = () => { const g = r.result.transaction('households').objectStore('households').getAll();
+          g.onsuccess = () => resolve(g.result.filter(h => h.bills.filter(b => b.balance_fen > 0).length >= n)
+            .sort((a, b) => a.id < b.id ? -1 : 1)[0] || null);
+          g.onerror = reject; };
+        r.onerror = reject; })""", n)
+
+
+def yuan(fen):
+    """12345 → "123.45", as typed into the amount field."""
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def record_payment(page, household_id, amount=None, method="cash", paper=None):
     """Take a payment through the form; returns the receipt number shown."""
     page.goto(page.url.split("#")[0] + f"#/h/{household_id}/pay")
     page.wait_for_selector("[data-testid=payment-form]")
     if amount is not None:
         page.fill("[data-testid=amount]", amount)
+    if paper is not None:
+        page.fill("[data-testid=paper]", paper)
     page.click(f"[data-testid=payment-form] .segmented button:has-text('{METHOD_ZH[method]}')")
     page.click("[data-testid=confirm-payment]")
     page.wait_for_selector("[data-testid=receipt-no]")

@@ -1,7 +1,7 @@
 """Screenshots of the main screens at 390×844, zh-CN, into test-artifacts/screenshots/ (looked at by a person)."""
 import pytest
 
-from e2e_support import households_in_arrears, record_payment, sign_in, wait_synced
+from e2e_support import household_owing_seasons, households_in_arrears, record_payment, sign_in, wait_synced, yuan
 
 pytestmark = pytest.mark.e2e
 
@@ -50,6 +50,26 @@ def test_screens_at_phone_size_in_chinese(server, new_context, shots):
     page.wait_for_selector("[data-testid=household-card]")
     page.screenshot(path=str(shots / "04-household-card.png"))
 
+    # DOMAIN.md case 1: a household owing two seasons pays more than the oldest one's balance, naming no season.
+    # The receipt lists both seasons with what each got, marked 预计 until the server's answer says so.
+    two = household_owing_seasons(page, 2)
+    assert two, "demo data has a household owing two seasons in c05's buildings"
+    first, second = [b for b in two["bills"] if b["balance_fen"] > 0][:2]
+    part = max(1, second["balance_fen"] // 2)
+    record_payment(page, two["id"], yuan(first["balance_fen"] + part), paper="京A0012345")
+    two_receipt = page.url
+    expected = [(first, first["balance_fen"]), (second, part)]
+    check_season_lines(page, two, expected, estimated=True)
+    text = page.inner_text("[data-testid=receipt]")
+    assert page.inner_text("[data-testid=receipt-company]") == "北京示范热力有限公司"
+    assert page.inner_text("#app").count("供热采暖费收据") == 1  # one title, under the company's name
+    assert "纸质收据号：京A0012345" in text and "可选" not in text
+    # as the phone shows it: the top, then scrolled to the end (a full-page shot would paint the fixed tab bar
+    # over the middle of the receipt)
+    page.screenshot(path=str(shots / "06b-receipt-two-seasons.png"))
+    page.locator(".actions").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "06b-receipt-two-seasons-end.png"))
+
     record_payment(page, b, "500.00", method="wechat")
     page.goto(f"{server.url}/app/#/outbox")
     page.wait_for_selector("[data-testid=op]")
@@ -68,6 +88,13 @@ def test_screens_at_phone_size_in_chinese(server, new_context, shots):
     page.click("[data-testid=sync-now]")
     wait_synced(page)
     page.screenshot(path=str(shots / "10-outbox-synced.png"))
+
+    # after sync the server's allocations stand on the receipt, no longer 预计
+    page.goto(two_receipt)
+    page.wait_for_selector("[data-testid=receipt-seasons][data-source=server]")
+    check_season_lines(page, two, expected, estimated=False)
+    assert "已入账" in page.inner_text("[data-testid=receipt-state]")
+    page.screenshot(path=str(shots / "06c-receipt-two-seasons-synced.png"))
 
     page.goto(f"{server.url}/app/#/settings")
     page.wait_for_selector("[data-testid=logout]")
@@ -92,3 +119,22 @@ def test_screens_at_phone_size_in_chinese(server, new_context, shots):
         r.onsuccess = () => { const g = r.result.transaction('households').objectStore('households').count();
         g.onsuccess = () => resolve(g.result); }; })""") == 0
     page.screenshot(path=str(shots / "00-login.png"))
+
+
+def fen_text(fen):
+    return f"¥{fen // 100:,}.{fen % 100:02d}"
+
+
+def check_season_lines(page, household, expected, estimated):
+    """The receipt's per-season lines: each season's bill (area, due) and the part of this payment it got."""
+    rows = page.locator("[data-testid=receipt-season]")
+    assert rows.count() == len(expected)
+    for i, (bill, fen) in enumerate(expected):
+        row = rows.nth(i)
+        assert row.get_attribute("data-season") == bill["season"]
+        assert row.locator("[data-testid=receipt-season-amount]").inner_text() == fen_text(fen)
+        assert f"面积 {household['area_m2']} m²" in row.inner_text()
+        assert f"应收 {fen_text(bill['due_fen'])}" in row.inner_text()
+    assert page.locator("[data-testid=receipt-credit]").count() == 0  # less than owed: nothing left as credit
+    assert page.locator("[data-testid=receipt-est]").count() == (1 if estimated else 0)
+    assert page.locator("[data-testid=receipt-est-note]").count() == (1 if estimated else 0)

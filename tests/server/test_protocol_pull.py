@@ -185,6 +185,15 @@ def test_a_pull_is_not_gzipped_for_a_phone_that_refuses_it(phone, client, accept
     assert len(r.get_json()["households"]) == 40
 
 
+def test_a_pull_names_the_company_its_documents_print_for_the_phones_receipts(phone):
+    from server.models import Setting, utcnow
+    status, body = phone.pull()
+    assert status == 200 and body["company"] == {"name": "北京示范热力有限公司"}  # the demo's default
+    db.session.add(Setting(key="documents", value={"name": "北京东区供热有限公司"}, updated_at=utcnow()))
+    db.session.commit()
+    assert phone.pull()[1]["company"] == {"name": "北京东区供热有限公司"}
+
+
 def test_device_last_seq_is_per_device(phone, make_phone):
     second = make_phone("c01")
     phone.pull_all()

@@ -70,7 +70,7 @@ function PaymentFormBody({ h }) {
         ${preview.credit_fen > 0 && html`<div class="kv"><span>${t('pay.credit')}</span><b>${money(preview.credit_fen)}</b></div>`}
       </div>`}
       <${Field} label=${t('pay.paper')}><input maxlength=${maxLen('payment', 'paper_receipt_no')} value=${paper}
-        onInput=${(e) => setPaper(e.currentTarget.value)} /><//>
+        data-testid="paper" onInput=${(e) => setPaper(e.currentTarget.value)} /><//>
       <${Field} label=${t('pay.payer')}><input maxlength=${maxLen('payment', 'payer')} value=${payer}
         onInput=${(e) => setPayer(e.currentTarget.value)} /><//>
       <${Field} label=${t('pay.note')}><input maxlength=${maxLen('payment', 'note')} value=${note}
