@@ -136,6 +136,11 @@ def _common_flags(hh: HouseholdState, at: datetime, skewed: bool, ctx: Context) 
     return flags
 
 
+def _skew_details(op: Op, ctx: Context) -> dict:
+    """What a clock_skew review item tells the clerk: the phone's offset and the time as it sent it."""
+    return {"skew_seconds": int(ctx.skew.total_seconds()), "at_sent": op.at_raw}
+
+
 def _open_bills(hh: HouseholdState) -> list[OpenBill]:
     return [OpenBill(b.season, balance) for b in hh.bills if (balance := b.balance_fen) > 0]
 
@@ -163,7 +168,7 @@ def decide_payment(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
         details["duplicate_suspect"] = {"other_receipt_no": first.receipt_no, "other_op_id": first.op_id,
                                         "other_collected_at": first.collected_at.isoformat() + "Z"}
     if skewed:
-        details["clock_skew"] = {"skew_seconds": int(ctx.skew.total_seconds()), "at_sent": op.at_raw}
+        details["clock_skew"] = _skew_details(op, ctx)
     decision = Decision("held" if ctx.device_revoked else "applied", collected_at=at)
     if not ctx.device_revoked:
         # Held money touches no balance until a clerk accepts it (PROTOCOL.md, Authentication).
@@ -193,7 +198,7 @@ def decide_void(op: Op, hh: HouseholdState, ctx: Context, target_household: str 
                                                              "reason": "payment of another household"}))
     flags = _common_flags(hh, at, skewed, ctx)
     review = [("void_request", {"payment_op_id": op.data["payment_op_id"], "reason": op.data["reason"]})]
-    review += [(flag, {}) for flag in flags]
+    review += [(flag, _skew_details(op, ctx) if flag == "clock_skew" else {}) for flag in flags]
     return Decision("held" if ctx.device_revoked else "applied", flags=flags, collected_at=at, review=review)
 
 
@@ -202,7 +207,7 @@ def decide_field(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
     at, skewed = corrected_time(op, ctx)
     flags = _common_flags(hh, at, skewed, ctx)
     d = Decision("held" if ctx.device_revoked else "applied", flags=flags, collected_at=at)
-    d.review = [(flag, {}) for flag in flags]
+    d.review = [(flag, _skew_details(op, ctx) if flag == "clock_skew" else {}) for flag in flags]
     data = op.data
     if op.type == "vacancy_check":
         if op.data["season"] not in ctx.seasons_open:

@@ -195,6 +195,15 @@ def test_a_phone_clock_an_hour_ahead_flags_clock_skew_and_the_collection_time_is
     assert abs(item["details"]["skew_seconds"] - 3600) < 30 and item["details"]["at_sent"] == op["at"]
 
 
+def test_a_field_operation_from_a_skewed_clock_tells_the_clerk_the_offset_too(phone, desk):
+    h = owing(phone)
+    skewed = datetime.now(timezone(timedelta(hours=8))) - timedelta(hours=2)
+    op = phone.op("visit", h["id"], {"kind": "survey", "text": "问卷"}, at=skewed.isoformat(timespec="seconds"))
+    assert one(phone, op, client_time=skewed.isoformat(timespec="seconds"))["flags"] == ["clock_skew"]
+    [item] = items_for(desk, "clock_skew", op["op_id"])
+    assert abs(item["details"]["skew_seconds"] + 7200) < 30 and item["details"]["at_sent"] == op["at"]
+
+
 def test_a_clock_five_minutes_off_is_not_skew(phone):
     h = owing(phone)
     r = one(phone, phone.payment(h["id"], 1000), client_time=shanghai_now(timedelta(minutes=5)))
