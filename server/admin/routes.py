@@ -1,4 +1,4 @@
-"""Admin endpoints: devices and assignments (PROTOCOL.md, Clerk and admin API)."""
+"""Admin endpoints: devices, assignments and the estate's buildings (PROTOCOL.md, Clerk and admin API)."""
 from flask import Blueprint, g
 
 from ..auth.service import authenticate
@@ -29,3 +29,10 @@ def assignments(username):
     """Set the buildings a collector works from now on."""
     body = load_json(assignments_in)
     return assignments_out.dump(service.set_assignments(username, body["buildings"], g.user))
+
+
+@bp.get("/buildings")
+@authenticate("clerk", "admin")
+def buildings():
+    """Each project with its buildings, for the console's choices (documents, assignments)."""
+    return {"items": service.list_buildings()}

@@ -11,6 +11,15 @@ class AssignmentsIn(Schema):
     buildings = fields.List(fields.Nested(BuildingRef), required=True)
 
 
+class ProjectBuildings(Schema):
+    project = fields.String()
+    buildings = fields.List(fields.String())
+
+
+class BuildingsOut(Schema):
+    items = fields.List(fields.Nested(ProjectBuildings))
+
+
 class AssignmentsOut(Schema):
     username = fields.String()
     buildings = fields.List(fields.Nested(BuildingRef))

@@ -148,6 +148,23 @@ def test_a_day_closed_with_the_cash_counted_keeps_its_hand_over_on_screen(server
     page.screenshot(path=str(shots / "console-day-closed.png"), full_page=True)
 
 
+def test_a_clerk_chooses_a_building_and_downloads_its_arrears_notices(server, desktop, shots):
+    page = desktop.new_page()
+    page.goto(server.url + "/console/")
+    page.fill("input[name=username]", "clerk")
+    page.fill("input[name=password]", "demo-clerk")
+    page.click("#login button[type=submit]")
+    page.click("nav button[data-tab=documents]")
+    page.select_option("#doc-project", "华远·静园")
+    page.select_option("#doc-building", "1")
+    with page.expect_download(timeout=120_000) as got:
+        page.click("#doc-form button[data-kind=notices]")
+    assert got.value.suggested_filename == "notices-华远·静园-1.pdf"
+    assert open(got.value.path(), "rb").read(5) == b"%PDF-"
+    page.locator("#doc-status", has_text="已完成").wait_for()
+    page.screenshot(path=str(shots / "console-documents.png"), full_page=True)
+
+
 def test_a_collector_is_sent_to_the_phone_app_instead_of_the_console(server, desktop):
     page = desktop.new_page()
     page.goto(server.url + "/console/")

@@ -426,3 +426,14 @@ def test_resolving_a_review_item_beyond_any_possible_id_is_404_not_500(client, c
     r = client.post("/api/v1/review/9223372036854775808/resolve", json={"decision": "accept", "reason": "x"},
                     headers=clerk.headers)
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+
+
+def test_clerks_read_the_estate_as_projects_and_buildings_to_choose_from(clerk, phone, client):
+    r = client.get("/api/v1/admin/buildings", headers=clerk.headers)
+    assert r.status_code == 200
+    items = r.get_json()["items"]
+    assert [i["project"] for i in items] == sorted(i["project"] for i in items) and len(items) == 3
+    assert all(i["buildings"][0] == "1" and i["buildings"] == sorted(i["buildings"], key=int) for i in items)
+    from server.models import Building
+    assert sum(len(i["buildings"]) for i in items) == db.session.scalar(sa.select(sa.func.count()).select_from(Building))
+    assert client.get("/api/v1/admin/buildings", headers=phone.headers).status_code == 403

@@ -224,8 +224,15 @@ async function loadTotal() {
 }
 $('#total-season').addEventListener('change', loadTotal);
 
-// 文书 notices and lawyer-letter drafts
+// 文书 notices and lawyer-letter drafts, for a building chosen from the estate (no typing a name slightly wrong)
+let estate = [];
+function fillBuildings() {
+  const chosen = estate.find((p) => p.project === $('#doc-project').value);
+  $('#doc-building').innerHTML = (chosen?.buildings || []).map((b) => `<option value="${esc(b)}">${esc(b)}号楼</option>`).join('');
+}
+$('#doc-project').addEventListener('change', fillBuildings);
 let docKind = 'notices';
+const JOB_STATES = { queued: '排队中', running: '生成中', done: '已完成', failed: '失败' };
 document.querySelectorAll('#doc-form button').forEach((b) => b.addEventListener('click', () => { docKind = b.dataset.kind; }));
 $('#doc-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -234,7 +241,7 @@ $('#doc-form').addEventListener('submit', async (e) => {
     const { job_id } = await api('/documents/' + docKind, { method: 'POST', body: JSON.stringify({ season: form.get('season'), project: form.get('project'), building: form.get('building') }) });
     for (;;) {
       const job = await api('/jobs/' + job_id);
-      $('#doc-status').textContent = `${job.state} ${job.done}/${job.total}`;
+      $('#doc-status').textContent = `${JOB_STATES[job.state] || job.state} ${job.done}/${job.total}`;
       if (job.state === 'done') { download(`/jobs/${job_id}/file`, `${docKind}-${form.get('project')}-${form.get('building')}.pdf`); break; }
       if (job.state === 'failed') break;
       await new Promise((r) => setTimeout(r, 800));
@@ -251,6 +258,11 @@ async function start() {
       $(sel).innerHTML = seasons.items.slice().reverse().map((s) => `<option value="${s.id}">${s.id}${s.open ? ' 当前' : ''}</option>`).join('');
     }
   } catch { /* a clerk sees seasons; nothing else to do */ }
+  try {
+    estate = (await api('/admin/buildings')).items;
+    $('#doc-project').innerHTML = estate.map((p) => `<option value="${esc(p.project)}">${esc(p.project)}</option>`).join('');
+    fillBuildings();
+  } catch { /* the form then offers nothing to choose, and says so on submit */ }
   show('review');
 }
 if (token) start();
