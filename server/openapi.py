@@ -29,7 +29,7 @@ SCHEMAS = {
     "sync_api.put_attachment": (None, None, None, 201),
     "review.list_items": (review_s.ReviewArgs, None, review_s.ReviewListOut, 200),
     "review.resolve": (None, review_s.ResolveIn, review_s.ReviewItemOut, 200),
-    "review.rejected": (review_s.RejectedArgs, None, review_s.RejectedListOut, 200),
+    "review.rejected": (review_s.PageArgs, None, review_s.RejectedListOut, 200),
     "admin.devices": (None, None, None, 200),
     "admin.revoke": (None, None, admin_s.DeviceOut, 200),
     "admin.assignments": (None, admin_s.AssignmentsIn, admin_s.AssignmentsOut, 200),

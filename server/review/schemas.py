@@ -4,11 +4,15 @@ from marshmallow import Schema, fields, validate
 DECISIONS = ["accept", "void", "rebill", "dismiss"]
 
 
-class ReviewArgs(Schema):
-    state = fields.String(load_default="open", validate=validate.OneOf(["open", "resolved", "all"]))
-    kind = fields.String(load_default=None)
+class PageArgs(Schema):
+    """Which page of a list, for the review queue and the rejected operations alike."""
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ReviewArgs(PageArgs):
+    state = fields.String(load_default="open", validate=validate.OneOf(["open", "resolved", "all"]))
+    kind = fields.String(load_default=None)
 
 
 class ReviewItemOut(Schema):
@@ -34,11 +38,6 @@ class ReviewListOut(Schema):
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()
-
-
-class RejectedArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
 class RejectedOut(Schema):
@@ -69,4 +68,4 @@ class ResolveIn(Schema):
 
 
 review_args, resolve_in, item_out, list_out = ReviewArgs(), ResolveIn(), ReviewItemOut(), ReviewListOut()
-rejected_args, rejected_out = RejectedArgs(), RejectedListOut()
+rejected_args, rejected_out = PageArgs(), RejectedListOut()

@@ -24,6 +24,17 @@ def desktop(chromium, tmp_path):
     ctx.close()
 
 
+def console_sign_in(server, desktop, username="clerk"):
+    """A new page of the console, signed in as `username` (password demo-<username>, the demo contract);
+    e2e_support.sign_in is the phone app's."""
+    page = desktop.new_page()
+    page.goto(server.url + "/console/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", f"demo-{username}")
+    page.click("#login button[type=submit]")
+    return page
+
+
 def _overpay(server, username="c05"):
     phone = server_login(server, username)
     status, body = api(server, "GET", "/sync/pull?limit=50", phone["token"])
@@ -41,11 +52,7 @@ def _overpay(server, username="c05"):
 
 def test_a_clerk_accepts_an_overpayment_and_reads_the_days_ledger_and_the_season_rate(server, desktop, shots):
     household, op = _overpay(server)
-    page = desktop.new_page()
-    page.goto(server.url + "/console/")
-    page.fill("input[name=username]", "clerk")
-    page.fill("input[name=password]", "demo-clerk")
-    page.click("#login button[type=submit]")
+    page = console_sign_in(server, desktop, "clerk")
     row = page.locator("#review-rows tr", has_text=household["label"])
     row.wait_for()
     assert "多缴" in row.inner_text() and household["project"] in row.inner_text()  # "1号楼…" alone is ambiguous
@@ -100,11 +107,7 @@ def test_a_clerk_sees_a_rejected_operation_as_sent_and_a_void_requests_reason(se
                        {"device_id": phone["device_id"], "ops": [pay, void, odd, *twice]}, {"X-Client-Time": now})
     assert status == 200 and [r["status"] for r in body["results"]] == ["applied", "applied", "rejected", "applied",
                                                                         "applied"], body
-    page = desktop.new_page()
-    page.goto(server.url + "/console/")
-    page.fill("input[name=username]", "clerk")
-    page.fill("input[name=password]", "demo-clerk")
-    page.click("#login button[type=submit]")
+    page = console_sign_in(server, desktop, "clerk")
     row = page.locator("#review-rows tr", has_text="作废申请")
     row.filter(has_text=h["label"]).first.wait_for()
     assert "理由：录错户，应为1-1-302" in row.filter(has_text=h["label"]).first.inner_text()
@@ -125,11 +128,7 @@ def test_a_day_closed_with_the_cash_counted_keeps_its_hand_over_on_screen(server
     day = (datetime.now(timezone(timedelta(hours=8))) - timedelta(days=1)).date().isoformat()
     status, ledger = api(server, "GET", f"/ledgers/daily?date={day}", clerk["token"])
     cash = ledger["totals"]["by_method"].get("cash", 0)
-    page = desktop.new_page()
-    page.goto(server.url + "/console/")
-    page.fill("input[name=username]", "clerk")
-    page.fill("input[name=password]", "demo-clerk")
-    page.click("#login button[type=submit]")
+    page = console_sign_in(server, desktop, "clerk")
     page.click("nav button[data-tab=daily]")
     page.fill("#daily-date", day)
     page.dispatch_event("#daily-date", "change")
@@ -149,11 +148,7 @@ def test_a_day_closed_with_the_cash_counted_keeps_its_hand_over_on_screen(server
 
 
 def test_a_clerk_chooses_a_building_and_downloads_its_arrears_notices(server, desktop, shots):
-    page = desktop.new_page()
-    page.goto(server.url + "/console/")
-    page.fill("input[name=username]", "clerk")
-    page.fill("input[name=password]", "demo-clerk")
-    page.click("#login button[type=submit]")
+    page = console_sign_in(server, desktop, "clerk")
     page.click("nav button[data-tab=documents]")
     page.select_option("#doc-project", "华远·静园")
     page.select_option("#doc-building", "1")
@@ -166,10 +161,6 @@ def test_a_clerk_chooses_a_building_and_downloads_its_arrears_notices(server, de
 
 
 def test_a_collector_is_sent_to_the_phone_app_instead_of_the_console(server, desktop):
-    page = desktop.new_page()
-    page.goto(server.url + "/console/")
-    page.fill("input[name=username]", "c01")
-    page.fill("input[name=password]", "demo-c01")
-    page.click("#login button[type=submit]")
+    page = console_sign_in(server, desktop, "c01")
     page.locator("#login-error", has_text="/app/").wait_for()
     assert page.locator("#app").is_hidden()
