@@ -3,8 +3,10 @@
 Every failure at every endpoint answers {"error": {"code", "message", "details"}}, with the message in
 the request's language (zh-CN by default, en on request) and never a stack trace, SQL or path.
 """
+import json
 import logging
 
+import sqlalchemy as sa
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -13,6 +15,9 @@ log = logging.getLogger(__name__)
 # code: (HTTP status, zh-CN, en)
 CATALOGUE = {
     "bad_request": (400, "请求格式不正确", "The request is malformed"),
+    "invalid_text": (400, "请求中含有无法保存的字符（空字符或残缺的表情符号）",
+                     "The request holds a character that cannot be stored (NUL or half an emoji)"),
+    "too_deep": (400, "请求的嵌套层级过深", "The request nests too deep"),
     "validation_failed": (400, "请求内容未通过校验", "The request did not pass validation"),
     "hash_mismatch": (400, "文件内容与其哈希值不符", "The body does not match its sha256"),
     "unsupported_media_type": (415, "只接受 JPEG、PNG 或 WebP 图片", "Only JPEG, PNG or WebP images are accepted"),
@@ -28,6 +33,8 @@ CATALOGUE = {
     "conflict": (409, "数据冲突，请刷新后重试", "Conflict; reload and try again"),
     "batch_too_large": (413, "一次最多提交 500 条操作、1 MiB", "At most 500 operations and 1 MiB per push"),
     "payload_too_large": (413, "请求体过大", "The request body is too large"),
+    "uri_too_long": (414, "请求地址过长", "The request line is too long"),
+    "headers_too_large": (431, "请求头过大", "The request headers are too large"),
     "too_many_attempts": (429, "登录失败次数过多，请 10 分钟后再试", "Too many failed sign-ins; try again in 10 minutes"),
     "internal_error": (500, "服务器内部错误，请稍后重试", "Internal server error; try again later"),
     "service_unavailable": (503, "服务暂不可用，请稍后重试", "Service unavailable; try again later"),
@@ -38,8 +45,14 @@ CATALOGUE = {
 }
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-              429: "too_many_attempts", 503: "service_unavailable"}
+              405: "method_not_allowed", 413: "payload_too_large", 414: "uri_too_long", 415: "unsupported_media_type",
+              429: "too_many_attempts", 431: "headers_too_large", 503: "service_unavailable"}
+# The database cannot be reached now (PostgreSQL down or restarting, a pool with no connection left, SQLite
+# locked beyond its busy timeout): a 503, which tells a phone to send the same batch again later.
+UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError, sa.exc.TimeoutError)
+# A body refused for its size is still read (up to this much) before the answer, so that the client, which
+# is still sending it, reads the JSON 413 instead of a connection reset.
+DRAIN_BYTES = 64 * 1024 * 1024
 
 
 class ApiError(Exception):
@@ -67,8 +80,33 @@ def message(code: str) -> str:
 
 def error_response(code: str, details: dict | None = None, status: int | None = None):
     status = status or CATALOGUE.get(code, CATALOGUE["internal_error"])[0]
+    if status == 413:
+        _drain_body()
     body = {"error": {"code": code, "message": message(code), "details": details or {}}}
     return jsonify(body), status
+
+
+def error_text(code: str, english: bool = False) -> bytes:
+    """The error body outside any request (the HTTP server's own refusals, server/gunicorn_config.py)."""
+    _, zh, en = CATALOGUE.get(code, CATALOGUE["internal_error"])
+    return json.dumps({"error": {"code": code, "message": en if english else zh, "details": {}}},
+                      ensure_ascii=False).encode()
+
+
+def _drain_body():
+    """Read and drop what is left of a refused body, so the answer reaches a client still sending it."""
+    stream = request.environ.get("wsgi.input")
+    length = request.content_length
+    if stream is None or length is None or length > DRAIN_BYTES:
+        return
+    try:
+        while length > 0:
+            chunk = stream.read(min(length, 1 << 16))
+            if not chunk:
+                return
+            length -= len(chunk)
+    except Exception:  # noqa: BLE001 — the client went away: nothing left to answer
+        log.debug("draining a refused body failed", exc_info=True)
 
 
 def init_app(app):
@@ -91,5 +129,8 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):
+        if isinstance(e, UNAVAILABLE):
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, e)
+            return error_response("service_unavailable")
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response("internal_error")

@@ -1,22 +1,54 @@
 """Loading a JSON body through a schema, with the catalogue's errors for bad input."""
+import json
+import sys
+
 from flask import request
 from marshmallow import ValidationError
 
-from sync.ops import has_nul
+from sync.jsontext import INVALID_TEXT, MAX_DEPTH, fault
 
 from .errors import ApiError
 
 
-def json_body(check_nul=True):
+def json_body(check_text=True):
+    """The request's JSON body. Every string in it is checked once, here at the edge, for what storage and
+    the encoder cannot hold (a NUL, a lone UTF-16 surrogate), and its nesting for depth, by a walk that does
+    not recurse (issue 11). `check_text=False`: the caller checks the parts itself (a push, one operation at
+    a time, so that one bad operation never blocks its batch)."""
     try:
         body = request.get_json(silent=True)
-    except RecursionError:  # nested deeper than the decoder goes: no request of ours is
-        body = None
+    except RecursionError:
+        body = _decode_deep()
     if body is None:
         raise ApiError("bad_request", {"reason": "the body is not JSON"})
-    if check_nul and has_nul(body):  # PostgreSQL cannot store NUL in text: refused alike on every engine
-        raise ApiError("bad_request", {"reason": "the body contains a NUL character"})
+    if check_text:
+        problem = fault(body)
+        if problem == INVALID_TEXT:
+            raise ApiError("invalid_text")
+        if problem:
+            raise ApiError("too_deep", {"max_depth": MAX_DEPTH})
     return body
+
+
+# How deep a body may nest and still be read, so that an operation nested too deep is rejected alone and
+# its batch applied. Python's decoder recurses once a level (its C stack easily holds this); the request's
+# own frames count against the limit too.
+DECODE_DEPTH = 3000
+
+
+def _decode_deep():
+    """Decode a body nested deeper than the interpreter's recursion limit allows from inside a request;
+    beyond DECODE_DEPTH nothing of it can be read: too_deep."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, DECODE_DEPTH + 200))
+    try:
+        return json.loads(request.get_data())
+    except RecursionError:
+        raise ApiError("too_deep", {"max_depth": MAX_DEPTH}) from None
+    except ValueError:
+        return None
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def load_json(schema, data=None):

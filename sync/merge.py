@@ -149,15 +149,19 @@ def decide_payment(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
     at, skewed = corrected_time(op, ctx)
     flags = _common_flags(hh, at, skewed, ctx)
     amount, season = op.data["amount_fen"], op.data.get("season")
+    details = {}  # what each flag's review item shows the clerk besides the payment itself
     if season is not None and season not in ctx.seasons_open:
-        return Decision("rejected", error=("unknown_season", {"field": "season", "season": season}))
-    if season is not None and not ctx.seasons_open[season]:
+        # Money is never refused (PROTOCOL.md principle 3): a season the server does not know is no season to
+        # pay first; the money goes oldest-first and a clerk sees what the phone named.
+        flags.append("season_unknown")
+        details["season_unknown"] = {"season": season}
+        season = None
+    elif season is not None and not ctx.seasons_open[season]:
         flags.append("season_closed")
     other = ctx.used_receipts.get(op.data["receipt_no"])
     if other is not None and other != op.op_id:
         flags.append("receipt_duplicate")
     utc = timezone.utc
-    details = {}  # what each flag's review item shows the clerk besides the payment itself
     live = [p for p in hh.payments if p.state != "voided"]
     known = [CapturedPayment(p.op_id or "", hh.id, p.amount_fen, p.collected_at.replace(tzinfo=utc)) for p in live]
     suspects = duplicate_suspects(CapturedPayment(op.op_id, hh.id, amount, at.replace(tzinfo=utc)), known) \

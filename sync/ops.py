@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from .jsontext import compact
+from .jsontext import MAX_DEPTH, TOO_DEEP, compact, fault
 
 OP_TYPES = ("payment", "payment_void", "vacancy_check", "area_check", "visit", "contact_update")
 METHODS = ("cash", "wechat", "alipay", "bank_card", "transfer")
@@ -84,6 +84,33 @@ def valid_op_id(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+def canonical_op_id(value):
+    """An op_id in its one form (RFC 9562: lower-case hex, hyphenated), so that the same UUID in upper and in
+    lower case is one operation; anything that is not a UUID is returned as it is, for parse_op to reject."""
+    if not valid_op_id(value):
+        return value
+    if _CANONICAL_UUID.fullmatch(value):
+        return value.lower()
+    return str(uuid.UUID(value))
+
+
+def with_canonical_ids(raw):
+    """The operation with its op_id and a void's payment_op_id in canonical form: `raw` itself when they
+    already are (every phone of ours sends them so), else a copy; never changes what it was given."""
+    if not isinstance(raw, dict):
+        return raw
+    op_id = raw.get("op_id")
+    data = raw.get("data")
+    target = data.get("payment_op_id") if isinstance(data, dict) else None
+    fixed_id, fixed_target = canonical_op_id(op_id), canonical_op_id(target)
+    if fixed_id == op_id and fixed_target == target:
+        return raw
+    raw = dict(raw, op_id=fixed_id)
+    if fixed_target != target:
+        raw["data"] = dict(data, payment_op_id=fixed_target)
+    return raw
 
 
 def valid_seq(value) -> bool:
@@ -256,32 +283,37 @@ _READERS = {"payment": _payment, "payment_void": _payment_void, "vacancy_check":
             "area_check": _area_check, "visit": _visit, "contact_update": _contact_update}
 
 
-def has_nul(value) -> bool:
-    """A NUL character anywhere in a JSON value (PostgreSQL cannot store one in text)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_nul(v) for v in value)
+def _too_deep(raw: dict) -> bool:
+    """Nesting beyond MAX_DEPTH anywhere in an operation whose strings are known to be clean: only its
+    containers are walked (the envelope's are `data`, and photo_ids inside it), so a good operation costs
+    a look at its dozen values, not a walk."""
+    for value in raw.values():
+        if value.__class__ is dict:
+            for inner in value.values():
+                if (inner.__class__ is dict or inner.__class__ is list) and fault(inner, MAX_DEPTH - 2, texts=False):
+                    return True
+        elif value.__class__ is list and fault(value, MAX_DEPTH - 1, texts=False):
+            return True
     return False
 
 
-def json_text_nul_free(text: bytes) -> bool:
-    """True when no string decoded from this JSON text can hold a NUL: JSON writes one only as the escape
-    `\\u0000` (a raw control character inside a string is invalid JSON). A false alarm only costs a walk."""
-    return b"\\u0000" not in text
+def parse_op(raw, clean: bool = False) -> Op | OpError:
+    """Validate one operation of a push. Order of checks: what can be stored at all, envelope, type, fields.
 
-
-def parse_op(raw, nul_free: bool = False) -> Op | OpError:
-    """Validate one operation of a push. Order of checks: envelope, type, fields.
-
-    `nul_free`: the caller knows no string of `raw` holds a NUL (the JSON text it came from has no
-    `\\u0000` escape, the only way a JSON string can carry one), so the walk through every value is skipped."""
+    A string holding a NUL (PostgreSQL's text cannot) or a lone UTF-16 surrogate (no UTF-8 can), or nesting
+    deeper than MAX_DEPTH, is `invalid_text` / `too_deep` before anything else: such an operation is kept
+    only as escaped text in quarantine, and every check after this one may encode it safely (issue 11).
+    `clean`: the caller knows no string of `raw` can hold either (sync.jsontext.text_clean of the JSON text
+    it came from), so only its containers are walked, for depth."""
     if not isinstance(raw, dict):
         return OpError("malformed_operation")
-    if not nul_free and has_nul(raw):  # no text column of any engine should hold a NUL; PostgreSQL refuses it
-        return OpError("invalid_field", {"reason": "NUL character"})
+    if clean:
+        if _too_deep(raw):
+            return OpError(TOO_DEEP, {"max_depth": MAX_DEPTH})
+    else:
+        problem = fault(raw)
+        if problem:
+            return OpError(problem, {"max_depth": MAX_DEPTH} if problem == TOO_DEEP else {})
     if not valid_op_id(raw.get("op_id")):
         return OpError("invalid_field", {"field": "op_id"})
     seq = raw.get("seq")

@@ -31,7 +31,7 @@ from ..sync_api.records import label
 from ..timefmt import iso_utc
 
 PAYMENT_FLAGS = {"overpaid", "out_of_scope", "receipt_duplicate", "duplicate_suspect", "clock_skew",
-                 "season_closed"}
+                 "season_closed", "season_unknown"}
 ALLOWED = {"device_revoked": {"accept", "void", "dismiss"}, "void_request": {"accept", "void", "dismiss"},
            "vacancy_violation": {"rebill", "dismiss", "accept"}, "vacancy_claim": {"accept", "dismiss"},
            "area_mismatch": {"rebill", "dismiss", "accept"}, "complaint": {"accept", "dismiss"}}

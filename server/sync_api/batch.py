@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from sync import merge
 from sync.duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW
-from sync.ops import Op, OpError, has_nul, payload_hash, payload_text, valid_op_id, valid_seq
+from sync.jsontext import INVALID_TEXT, TOO_DEEP, ascii_text, fault
+from sync.ops import Op, OpError, payload_hash, payload_text, valid_op_id, valid_seq
 
 from ..changes import EncodedJSON, audit_rows, execute_rows, insert_rows, touch
 from ..config import JSON_TEXT
@@ -88,6 +89,9 @@ OP_ERRORS = {
     "amount_out_of_range": ("金额须在 0.01 元至 100 万元之间", "The amount must be from 1 fen to 1,000,000 yuan"),
     "unknown_household": ("找不到该住户", "Unknown household"),
     "unknown_season": ("找不到该采暖季", "Unknown season"),
+    "invalid_text": ("文字中含有无法保存的字符（空字符或残缺的表情符号），已留存待核查",
+                     "The text holds a character that cannot be stored (NUL or half an emoji); kept for a clerk"),
+    "too_deep": ("操作嵌套层级过深，已留存待核查", "The operation nests too deep; kept for a clerk"),
     "unknown_payment": ("找不到要作废的收款", "The payment to void is unknown"),
     "op_id_reused": ("该操作编号已用于另一操作", "This op_id was already used for another operation"),
 }
@@ -105,18 +109,27 @@ def _error(code: str, details: dict) -> dict:
     return {"code": code, "message": op_error_message(code), "details": details}
 
 
+# Rejected before anything else reads them: such an operation is kept only in quarantine, as escaped text.
+UNSTORABLE = (INVALID_TEXT, TOO_DEEP)
+
+
 def quarantine_row(raw, code: str, device_id: str, user_id: int, now: datetime) -> dict:
-    """An operation kept for clerks as sent (JSON text, so no column holds a NUL), with why it was refused."""
+    """An operation kept for clerks as sent, with why it was refused. JSON text, so no column holds a NUL;
+    one that cannot be written as UTF-8 or nests too deep for the encoder as ASCII escapes, without recursion."""
     op_id = raw.get("op_id") if isinstance(raw, dict) else None
+    if op_id is not None and not (isinstance(op_id, str) and fault(op_id) is None):
+        op_id = ascii_text(op_id)
+    text = ascii_text(raw) if code in UNSTORABLE else json.dumps(raw, ensure_ascii=False, default=str)
     return {"op_id": str(op_id).replace("\x00", "")[:80] if op_id is not None else None, "device_id": device_id,
-            "user_id": user_id, "raw": json.dumps(raw, ensure_ascii=False, default=str), "error_code": code,
-            "received_at": now}
+            "user_id": user_id, "raw": text, "error_code": code, "received_at": now}
 
 
 def _rejected(raw, code: str, details: dict) -> dict:
     op_id = raw.get("op_id") if isinstance(raw, dict) else None
     seq = raw.get("seq") if isinstance(raw, dict) else None
-    return {"op_id": op_id if isinstance(op_id, str) else None, "seq": seq if isinstance(seq, int) else None,
+    # The op_id comes back as sent when it can be answered at all (the phone matches results by their order).
+    return {"op_id": op_id if isinstance(op_id, str) and fault(op_id) is None else None,
+            "seq": seq if isinstance(seq, int) else None,
             "status": "rejected", "flags": [], "receipt_no": None, "allocations": [], "credit_fen": 0,
             "error": _error(code, details)}
 
@@ -206,6 +219,8 @@ class Batch:
     def _one(self, raw, parsed, batch_seen) -> dict:
         if isinstance(parsed, OpError):
             result = _rejected(raw, parsed.code, parsed.details)
+            if parsed.code in UNSTORABLE:  # nothing of it may be hashed, encoded or stored but as escaped text
+                return self._quarantine(raw, result)
             op_id = raw.get("op_id") if isinstance(raw, dict) else None
             if valid_op_id(op_id) and op_id not in self.known and op_id not in batch_seen:
                 return self._record_rejected(raw, result, op_id)
@@ -278,8 +293,6 @@ class Batch:
         return EncodedJSON(text) if text is not None else raw
 
     def _record_rejected(self, raw, result, op_id, parsed=None):
-        if has_nul(raw):  # kept only in quarantine, as JSON text: no text column may hold a NUL
-            return self._quarantine(raw, result)
         hh = raw.get("household_id")
         if not isinstance(hh, str) or len(hh) > 36:
             parsed = None

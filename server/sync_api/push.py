@@ -21,7 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sync import merge
-from sync.ops import parse_op, parse_time, valid_seq
+from sync.jsontext import fault
+from sync.ops import parse_op, parse_time, valid_seq, with_canonical_ids
 
 from ..changes import begin_write, execute_rows, insert_rows
 from ..config import JSON_TEXT
@@ -89,8 +90,9 @@ def cyclic_gc_paused():
         gc.enable()
 
 
-def push(user, device, body: dict, client_time: str | None, raw_size: int, nul_free: bool = False) -> "Answer":
-    """`nul_free`: the request's JSON text has no NUL escape (sync.ops.json_text_nul_free)."""
+def push(user, device, body: dict, client_time: str | None, raw_size: int, clean: bool = False) -> "Answer":
+    """`clean`: no string of the request's JSON text can hold a NUL or a lone surrogate
+    (sync.jsontext.text_clean), so operations are walked for depth only."""
     started = time.monotonic()
     if raw_size > MAX_BYTES:
         raise ApiError("batch_too_large", {"max_ops": MAX_OPS, "max_bytes": MAX_BYTES})
@@ -99,9 +101,12 @@ def push(user, device, body: dict, client_time: str | None, raw_size: int, nul_f
         raise ApiError("bad_request", {"field": "ops"})
     if len(ops) > MAX_OPS:
         raise ApiError("batch_too_large", {"max_ops": MAX_OPS, "max_bytes": MAX_BYTES})
-    if body.get("device_id") != device.id:
+    if not isinstance(body.get("device_id"), str) or not body["device_id"]:
+        raise ApiError("bad_request", {"field": "device_id"})  # missing is malformed, not someone else's
+    if body["device_id"] != device.id:
         raise ApiError("device_mismatch")
-    parsed = [parse_op(raw, nul_free) for raw in ops]
+    ops = [with_canonical_ids(raw) for raw in ops]  # one UUID in upper and lower case is one operation
+    parsed = [parse_op(raw, clean) for raw in ops]
     client_dt = parse_time(client_time, any_year=True) if client_time else None
     # Plain ids: the ORM objects of the sign-in expire when begin_write ends the sign-in's transaction.
     user_id, device_id = user.id, device.id
@@ -139,6 +144,15 @@ class Answer:
         return f'{{"server_time":{JSON_TEXT(self.server_time)},"results":[{results}]}}\n'
 
 
+def _app_version(value) -> str | None:
+    """What the phone says it runs, if it said it as text that can be stored; anything else is not recorded."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value or fault(value) is not None:
+        return None
+    return value[:40]
+
+
 def _quarantine_alone(user_id, device_id, raw) -> dict:
     """Keep an operation whose write fails even alone, as sent, for clerks; the phone sees it rejected."""
     db.session.rollback()
@@ -158,7 +172,7 @@ def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) 
         try:
             conn = begin_write()
             # Core statements for the session row and the device, not ORM objects: a push is plain rows.
-            app_version = str(body.get("app_version")).replace("\x00", "")[:40] if body.get("app_version") else None
+            app_version = _app_version(body.get("app_version"))
             outbox = body.get("outbox_depth")
             session_id = conn.execute(_SESSION_INSERT, dict(
                 kind="push", device_id=device_id, user_id=user_id, app_version=app_version,

@@ -1,13 +1,13 @@
 """The phone's endpoints: pull, push, photo upload, and the clerks' import of an exported outbox."""
 from flask import Blueprint, current_app, g, request
 
-from sync.ops import json_text_nul_free
+from sync.jsontext import fault, text_clean
 
 from ..auth.service import authenticate
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Device, User
-from ..schemas_util import has_nul, json_body, load_args
+from ..schemas_util import json_body, load_args
 from . import attachments, pull as pull_service, push as push_service
 from .schemas import pull_args
 
@@ -30,12 +30,12 @@ def push():
     if size > push_service.MAX_BYTES:
         raise ApiError("batch_too_large", {"max_ops": push_service.MAX_OPS, "max_bytes": push_service.MAX_BYTES})
     with push_service.cyclic_gc_paused():
-        body = json_body(check_nul=False)  # one bad operation must not block the batch: ops are checked one by one
+        body = json_body(check_text=False)  # one bad operation must not block the batch: ops are checked one by one
         if not isinstance(body, dict):
             raise ApiError("bad_request", {"reason": "the body must be a JSON object"})
         text = request.get_data()
         answer = push_service.push(g.user, g.device, body, request.headers.get("X-Client-Time"), size or len(text),
-                                   json_text_nul_free(text))
+                                   text_clean(text))
         return _json(answer)
 
 
@@ -43,8 +43,8 @@ def push():
 @authenticate("clerk", "admin")
 def import_outbox():
     """A phone's exported unsynced operations, pushed through the same code as the phone would."""
-    body = json_body(check_nul=False)  # one bad operation must not block the batch: ops are checked one by one
-    if not isinstance(body, dict) or not isinstance(body.get("device_id"), str) or has_nul(body["device_id"]) \
+    body = json_body(check_text=False)  # one bad operation must not block the batch: ops are checked one by one
+    if not isinstance(body, dict) or not isinstance(body.get("device_id"), str) or fault(body["device_id"]) \
             or len(body["device_id"]) > 36:
         raise ApiError("bad_request", {"field": "device_id"})
     device = db.session.get(Device, body["device_id"])
@@ -53,7 +53,7 @@ def import_outbox():
     owner = db.session.get(User, device.user_id)
     text = request.get_data()
     with push_service.cyclic_gc_paused():
-        return _json(push_service.push(owner, device, body, None, len(text), json_text_nul_free(text)))
+        return _json(push_service.push(owner, device, body, None, len(text), text_clean(text)))
 
 
 def _json(answer):

@@ -10,7 +10,7 @@ from tests.invariants import check_invariants
 
 def test_a_nul_in_a_username_is_a_clear_400_not_a_crash(client):
     r = client.post("/api/v1/auth/login", json={"username": "c0\x001", "password": "x", "device_name": "d"})
-    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request"
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_text"
 
 
 def test_a_nul_in_a_path_or_query_is_a_clear_400(client, clerk):
@@ -29,7 +29,7 @@ def test_in_a_push_only_the_operation_with_a_nul_is_rejected_and_it_is_kept(phon
     status, body = phone.push([good, bad_payer, bad_household], app_version="1.0\x00")
     assert status == 200
     assert [r["status"] for r in body["results"]] == ["applied", "rejected", "rejected"]
-    assert body["results"][1]["error"]["code"] == "invalid_field"
+    assert [r["error"]["code"] for r in body["results"][1:]] == ["invalid_text", "invalid_text"]
     kept = db.session.scalars(sa.select(Quarantine.op_id).where(
         Quarantine.op_id.in_([bad_payer["op_id"], bad_household["op_id"]]))).all()
     assert sorted(kept) == sorted([bad_payer["op_id"], bad_household["op_id"]])

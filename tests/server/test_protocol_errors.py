@@ -166,10 +166,10 @@ def test_a_push_whose_body_is_not_json_is_bad_request(phone, client):
     assert_error(r, 400, "bad_request")
     r = client.post("/api/v1/sync/push", json={"device_id": phone.device_id, "ops": "many"}, headers=phone.headers)
     assert_error(r, 400, "bad_request")
-    # nested deeper than any JSON decoder goes
+    # nested deeper than any JSON decoder goes: nothing of it can be read (issue 11: too_deep)
     r = client.post("/api/v1/sync/push", data=b"[" * 100_000 + b"]" * 100_000, content_type="application/json",
                     headers=phone.headers)
-    assert_error(r, 400, "bad_request")
+    assert_error(r, 400, "too_deep")
 
 
 # --- Pull arguments

@@ -263,10 +263,11 @@ def test_a_payment_naming_a_closed_season_is_recorded_with_season_closed(phone, 
     assert len(items_for(desk, "season_closed", op["op_id"])) == 1
 
 
-def test_a_payment_naming_an_unknown_season_is_rejected(phone):
+def test_a_payment_naming_an_unknown_season_is_recorded_not_rejected(phone):
+    """Money is never refused (PROTOCOL.md principle 3); tests/server/test_edge_text.py follows it further."""
     h = owing(phone)
     r = one(phone, phone.payment(h["id"], 1000, season="1999-2000"))
-    assert r["status"] == "rejected" and r["error"]["code"] == "unknown_season"
+    assert r["status"] == "applied" and r["flags"] == ["season_unknown"] and r["error"] is None
 
 
 def test_a_held_payment_opens_a_device_revoked_review_item(phone, desk):

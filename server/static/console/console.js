@@ -3,7 +3,7 @@
 const $ = (sel) => document.querySelector(sel);
 const KINDS = {
   overpaid: '多缴 overpaid', out_of_scope: '非本人片区 out of scope', receipt_duplicate: '收据号重复 receipt reused',
-  duplicate_suspect: '疑似重复 duplicate?', clock_skew: '手机时间不准 clock skew', season_closed: '已关账采暖季 closed season',
+  duplicate_suspect: '疑似重复 duplicate?', clock_skew: '手机时间不准 clock skew', season_closed: '已关账采暖季 closed season', season_unknown: '未知采暖季 unknown season',
   device_revoked: '停用设备 revoked device', void_request: '作废申请 void request',
   vacancy_violation: '报停户用热 vacancy violation', vacancy_claim: '空置申报 vacancy claim',
   area_mismatch: '面积不符 area mismatch', complaint: '投诉 complaint', device_stale: '设备久未同步 stale device',
