@@ -52,7 +52,7 @@ class LiveServer:
 
     def start(self):
         if self.workers:
-            cmd = [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", str(self.workers),
+            cmd = [sys.executable, "-m", "gunicorn", "-c", "python:server.gunicorn_config", "-w", str(self.workers),
                    "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "server.wsgi:app"]
         else:
             cmd = [sys.executable, "-m", "flask", "--app", "server", "run", "--host", "127.0.0.1",
