@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request
 
+from ..changes import begin_write
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Device, LoginAttempt, User, utcnow
@@ -43,29 +44,52 @@ def _new_device_code() -> str:
 
 
 def login(username: str, password: str, device_name: str) -> dict:
-    """Check the password, enrol a device and hand out its token; count failures for the rate limit."""
-    now = utcnow()
+    """Check the password, enrol a device and hand out its token; count failures for the rate limit.
+
+    The password is checked first, outside any lock (argon2 takes tens of milliseconds); the failures are
+    then counted again and the attempt or the device written under the write lock (changes.begin_write), so
+    a sign-in while collectors push neither fails on a busy database nor goes uncounted (issue 11)."""
     username = username.strip()
-    if _recent_failures(username, now) >= MAX_FAILURES:
-        raise ApiError("too_many_attempts", {"retry_after_seconds": int(FAILURE_WINDOW.total_seconds())})
+    if _recent_failures(username, utcnow()) >= MAX_FAILURES:
+        raise _too_many()
     user = db.session.scalar(sa.select(User).where(User.username == username))
     try:
         ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None \
             and user.active
     except (VerificationError, InvalidHashError):
         ok = False
+    user_id = user.id if user is not None else None
+    begin_write()
+    now = utcnow()
+    if _recent_failures(username, now) >= MAX_FAILURES:  # others failed meanwhile: this one waits too
+        db.session.rollback()
+        raise _too_many()
     if not ok:
         db.session.add(LoginAttempt(username=username, at=now))
         db.session.commit()
         raise ApiError("bad_credentials")
     token = secrets.token_urlsafe(32)
-    device = Device(id=str(uuid4()), user_id=user.id, name=device_name or "", code=_new_device_code(),
+    device = Device(id=str(uuid4()), user_id=user_id, name=device_name or "", code=_new_device_code(),
                     secret=secrets.token_hex(16), token_hash=token_hash(token),
                     token_expires_at=now + timedelta(days=current_app.config["TOKEN_DAYS"]), last_seen_at=now)
     db.session.add(device)
     db.session.commit()
+    user = db.session.get(User, user_id)
     return {"token": token, "device_id": device.id, "device_code": device.code, "device_secret": device.secret,
             "user": user, "server_time": iso_utc(now), "token_expires_at": iso_utc(device.token_expires_at)}
+
+
+def _too_many() -> ApiError:
+    return ApiError("too_many_attempts", {"retry_after_seconds": int(FAILURE_WINDOW.total_seconds())})
+
+
+def logout(device: Device) -> None:
+    """End this sign-in: its token is refused from now on (401 token_expired), on every worker at once."""
+    device_id = device.id
+    begin_write()
+    db.session.execute(sa.update(Device).where(Device.id == device_id, Device.signed_out_at.is_(None))
+                       .values(signed_out_at=utcnow()))
+    db.session.commit()
 
 
 def _bearer() -> str | None:
@@ -94,6 +118,8 @@ def authenticate(*roles: str, allow_revoked: bool = False):
             if row is None:
                 raise ApiError("unauthorized")
             device, user = row
+            if device.signed_out_at is not None:
+                raise ApiError("token_expired")
             if device.revoked_at is not None and not allow_revoked:
                 raise ApiError("device_revoked")
             if device.revoked_at is None and device.token_expires_at < utcnow():

@@ -30,6 +30,7 @@ class Device(Model):
     token_expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoked_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    signed_out_at: Mapped[datetime | None]  # POST /auth/logout: the token is refused from then on
     last_seen_at: Mapped[datetime | None]
     seq_contiguous: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # device_last_seq
     seq_max: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # > seq_contiguous: a gap to show

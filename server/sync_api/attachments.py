@@ -1,11 +1,16 @@
-"""Content-addressed photos (PROTOCOL.md, Photos). The path comes from the verified hash, never from input."""
+"""Content-addressed photos (PROTOCOL.md, Photos). The path comes from the verified hash, never from input.
+The only module that imports Pillow (STYLE.md habit 8): a photo is decoded before it is kept."""
 import hashlib
+import io
 import os
 import re
+import threading
 from pathlib import Path
 
 from flask import current_app
+from PIL import Image
 
+from ..changes import begin_write
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Attachment
@@ -13,6 +18,9 @@ from ..models import Attachment
 MAX_BYTES = 2 * 1024 * 1024
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 _MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# A phone's photo is a few megapixels; a small file that unpacks to more is a decompression bomb.
+MAX_PIXELS = 40_000_000
 
 
 def sniff(body: bytes) -> str | None:
@@ -24,6 +32,24 @@ def sniff(body: bytes) -> str | None:
     return None
 
 
+def decoded_kind(body: bytes) -> str | None:
+    """The image's type if the whole of it decodes as the JPEG, PNG or WebP its first bytes claim; else None.
+    First bytes alone let through an HTML page that starts like a JPEG (issue 11)."""
+    kind = sniff(body)
+    if kind is None:
+        return None
+    try:
+        with Image.open(io.BytesIO(body)) as image:
+            if _FORMATS.get(image.format) != kind or image.width * image.height > MAX_PIXELS:
+                return None
+            image.verify()  # the file's structure: chunks and their checksums, through to its end
+        with Image.open(io.BytesIO(body)) as image:
+            image.load()  # every pixel decoded: a forged body that passes the structure fails here
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return kind
+
+
 def store(sha256: str, body: bytes, user_id: int) -> bool:
     sha256 = sha256.lower()
     if not _HEX.match(sha256):
@@ -32,25 +58,22 @@ def store(sha256: str, body: bytes, user_id: int) -> bool:
         raise ApiError("payload_too_large", {"max_bytes": MAX_BYTES})
     if hashlib.sha256(body).hexdigest() != sha256:
         raise ApiError("hash_mismatch")
-    kind = sniff(body)
+    kind = decoded_kind(body)
     if kind is None:
         raise ApiError("unsupported_media_type")
-    if db.session.get(Attachment, sha256) is not None:
-        return False
     folder = Path(current_app.config["ATTACHMENTS_DIR"]) / sha256[:2]
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / sha256
-    tmp = folder / f".{sha256}.{os.getpid()}.tmp"
-    tmp.write_bytes(body)
-    os.replace(tmp, target)
-    db.session.add(Attachment(sha256=sha256, content_type=kind, size=len(body), uploaded_by=user_id))
-    try:
-        db.session.commit()
-    except Exception:
+    if not target.exists():  # the same bytes under the same name: writing them twice is harmless
+        tmp = folder / f".{sha256}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp.write_bytes(body)
+        os.replace(tmp, target)
+    begin_write()  # read, then write: under the write lock, so a push on another worker never makes it fail
+    if db.session.get(Attachment, sha256) is not None:
         db.session.rollback()
-        if db.session.get(Attachment, sha256) is None:
-            raise
         return False
+    db.session.add(Attachment(sha256=sha256, content_type=kind, size=len(body), uploaded_by=user_id))
+    db.session.commit()
     return True
 
 

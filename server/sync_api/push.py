@@ -121,6 +121,7 @@ def push(user, device, body: dict, client_time: str | None, raw_size: int, clean
         if single is None:
             single = Answer(None, [_quarantine_alone(user_id, device_id, raw)], [None])
         answer.server_time = single.server_time or answer.server_time
+        answer.device_revoked = answer.device_revoked or single.device_revoked
         answer.results += single.results
         answer.texts += single.texts
     answer.server_time = answer.server_time or utcnow().isoformat(timespec="seconds") + "Z"
@@ -134,14 +135,20 @@ class Answer:
     server_time: str | None
     results: list[dict]
     texts: list[str | None]
+    # The device was revoked: its operations are held, and the phone is told why (its token says so).
+    device_revoked: bool = False
 
     def as_dict(self) -> dict:
-        return {"server_time": self.server_time, "results": self.results}
+        answer = {"server_time": self.server_time, "results": self.results}
+        if self.device_revoked:
+            answer["device_revoked"] = True
+        return answer
 
     def json(self) -> str:
         """The answer as JSON text, the same as Flask's compact encoding of as_dict()."""
         results = ",".join(JSON_TEXT(r) if t is None else t for r, t in zip(self.results, self.texts))
-        return f'{{"server_time":{JSON_TEXT(self.server_time)},"results":[{results}]}}\n'
+        revoked = ',"device_revoked":true' if self.device_revoked else ""
+        return f'{{"server_time":{JSON_TEXT(self.server_time)},"results":[{results}]{revoked}}}\n'
 
 
 def _app_version(value) -> str | None:
@@ -196,7 +203,7 @@ def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) 
             conn.execute(_SESSION_DONE, {"s_id": session_id, "counts": dict(counts),
                                          "ms": int((time.monotonic() - started) * 1000)})
             db.session.commit()
-            return Answer(now.isoformat(timespec="seconds") + "Z", results, batch.texts)
+            return Answer(now.isoformat(timespec="seconds") + "Z", results, batch.texts, dev.revoked_at is not None)
         except IntegrityError:
             # A concurrent request applied some of these op_ids first: decide again; they are duplicates now.
             db.session.rollback()

@@ -68,4 +68,7 @@ def _json(answer):
 def put_attachment(sha256):
     """A photo, named by the sha256 of its bytes: 201 the first time, 200 after."""
     created = attachments.store(sha256, request.get_data(), g.user.id)
-    return {"sha256": sha256, "size": request.content_length}, 201 if created else 200
+    answer = {"sha256": sha256, "size": request.content_length}
+    if g.device.revoked_at is not None:  # kept, as the held operations naming it need it; the phone is told
+        answer["device_revoked"] = True
+    return answer, 201 if created else 200
