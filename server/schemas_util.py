@@ -3,7 +3,7 @@ import json
 import sys
 
 from flask import request
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 
 from sync.jsontext import INVALID_TEXT, MAX_DEPTH, fault
 
@@ -66,3 +66,20 @@ def load_args(schema):
         return schema.load(request.args.to_dict())
     except ValidationError as e:
         raise ApiError("bad_request", {"fields": e.messages}) from None
+
+
+# Every integer a request may carry is bounded (issue 11): past these, a 400, never a number too large for a
+# 64-bit column or an OFFSET (SQLite's OverflowError was a 500).
+MAX_PAGE = 1_000_000
+MAX_ID = 2**63 - 1  # integer ids in routes (id_rule)
+
+
+class PageArgs(Schema):
+    """Which page of a list (OFFICE.md: every list pages with ?page=&per_page=)."""
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+def id_rule(name: str) -> str:
+    """A route part for an integer id, bounded: a larger number matches no route (404), not a query."""
+    return f"<int(max={MAX_ID}):{name}>"

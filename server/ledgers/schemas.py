@@ -10,6 +10,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..errors import wants_english
+from ..schemas_util import PageArgs
 
 FORMATS = ["json", "xlsx", "pdf"]
 
@@ -64,9 +65,8 @@ class _Filters(Schema):
     lang = fields.String(load_default=None)
 
 
-class DailyArgs(_Filters):
+class DailyArgs(_Filters, PageArgs):
     date = Day(required=True, metadata={"type": "string", "format": "date", "example": "2026-11-26"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
 
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, g
 
 from ..auth.service import authenticate
-from ..schemas_util import load_args, load_json
+from ..schemas_util import id_rule, load_args, load_json
 from . import service
 from .schemas import item_out, list_out, rejected_args, rejected_out, resolve_in, review_args
 
@@ -17,7 +17,7 @@ def list_items():
     return list_out.dump(service.list_items(args["state"], args["kind"], args["page"], args["per_page"]))
 
 
-@bp.post("/<int:item_id>/resolve")
+@bp.post(f"/{id_rule('item_id')}/resolve")
 @authenticate("clerk", "admin")
 def resolve(item_id):
     """Decide a review item, with a reason."""

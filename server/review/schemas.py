@@ -1,13 +1,9 @@
 """Review queue wire format (PROTOCOL.md, Clerk and admin API)."""
 from marshmallow import Schema, fields, validate
 
+from ..schemas_util import PageArgs
+
 DECISIONS = ["accept", "void", "rebill", "dismiss"]
-
-
-class PageArgs(Schema):
-    """Which page of a list, for the review queue and the rejected operations alike."""
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
 class ReviewArgs(PageArgs):

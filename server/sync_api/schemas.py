@@ -1,7 +1,8 @@
 """The sync wire format (PROTOCOL.md), as schemas: the OpenAPI document is generated from these."""
 from marshmallow import Schema, fields, validate
 
-OP_TYPES = ["payment", "payment_void", "vacancy_check", "area_check", "visit", "contact_update"]
+from sync.ops import MAX_SEQ, OP_TYPES
+
 STATUSES = ["applied", "duplicate", "held", "rejected"]
 
 
@@ -74,7 +75,7 @@ class OperationIn(Schema):
     """Documented shape only: each operation is validated by the pure core (sync/ops.py), so that one
     malformed operation is rejected alone instead of failing the whole batch."""
     op_id = fields.UUID(required=True)
-    seq = fields.Integer(required=True, validate=validate.Range(min=1))
+    seq = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_SEQ - 1))
     type = fields.String(required=True, validate=validate.OneOf(OP_TYPES))
     household_id = fields.String(required=True)
     at = fields.String(required=True)
@@ -85,7 +86,7 @@ class PushIn(Schema):
     device_id = fields.String(required=True)
     ops = fields.List(fields.Nested(OperationIn), required=True, validate=validate.Length(max=500))
     app_version = fields.String()
-    outbox_depth = fields.Integer()
+    outbox_depth = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1))  # beyond: not recorded
 
 
 class AllocationOut(Schema):
