@@ -1,0 +1,186 @@
+"""Issue 11: every write endpoint, called while collectors push on the other worker, answers without a 500.
+
+The server as deployed (gunicorn, two workers). A thread pushes batches of payments all along (bounded in
+count and time); meanwhile each write endpoint of the API is called several times, as a clerk or an admin
+would. A read-then-write in a deferred SQLite transaction failed with "database is locked" once a push
+had committed; every write path now takes the write lock first (changes.begin_write). The table below
+must name every write route of the app: a new endpoint joins the race or this test fails.
+"""
+import base64
+import io
+import threading
+import time
+import uuid
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from tests.live_server import LiveServer
+from tests.server.test_real_processes import BEIJING, RemotePhone, database  # noqa: F401  (fixture)
+from tests.server.test_real_processes import call as _call
+
+pytestmark = pytest.mark.slow
+ROUNDS = 4
+
+
+def png(seed: int) -> bytes:
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (seed % 256, seed // 256 % 256, 9)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def call(server, method, path, body=None, token=None):
+    """One request, once (no resend on a 5xx: a 500 is what this test looks for); an empty body is {}."""
+    try:
+        return _call(server, method, path, body, token)
+    except ValueError:  # 204 No Content
+        return 204, {}
+
+
+def put_photo(server, token, body):
+    import hashlib
+    import urllib.error
+    import urllib.request
+    req = urllib.request.Request(f"{server.url}/api/v1/attachments/{hashlib.sha256(body).hexdigest()}", data=body,
+                                 method="PUT", headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return r.status, None
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()[:300]
+
+
+@pytest.fixture
+def server(database):  # noqa: F811
+    live = LiveServer(database_url=database, workers=2, households=200)
+    with live:
+        yield live
+
+
+def login(server, username):
+    status, body = call(server, "POST", "/api/v1/auth/login",
+                        {"username": username, "password": f"demo-{username}", "device_name": "race"})
+    assert status == 200, body
+    return body
+
+
+class Pusher(threading.Thread):
+    """A collector pushing 50 payments a batch until told to stop (at most 200 batches or 5 minutes)."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.phone, self.stop, self.errors, self.batches = RemotePhone(server, "c02"), threading.Event(), [], 0
+
+    def run(self):
+        deadline = time.monotonic() + 300
+        while not self.stop.is_set() and self.batches < 200 and time.monotonic() < deadline:
+            status, body = call(self.phone.server, "POST", "/api/v1/sync/push",
+                                {"device_id": self.phone.device_id, "ops": self.phone.payments(50, amount=1)},
+                                self.phone.token)
+            self.batches += 1
+            if status >= 500:
+                self.errors.append((status, body))
+
+
+def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_other_worker(server):
+    admin, clerk = login(server, "admin")["token"], login(server, "clerk")["token"]
+    c01 = RemotePhone(server, "c01")
+    today = datetime.now(BEIJING).date()
+    past_day = (today - timedelta(days=3)).isoformat()
+    building = call(server, "GET", "/api/v1/admin/buildings", token=admin)[1]["items"][0]
+    c05_buildings = [{"project": building["project"], "building": b} for b in building["buildings"][:1]]
+
+    def flagged_item():
+        """An open review item to decide: an overpayment of c01's."""
+        hid = c01.households[0]
+        status, body = call(server, "POST", "/api/v1/sync/push", {"device_id": c01.device_id, "ops": [
+            dict(c01.payments(1, amount=50_000_000)[0], household_id=hid)]}, c01.token)
+        assert status == 200, body
+        items = call(server, "GET", "/api/v1/review?state=open&kind=overpaid&per_page=1", token=clerk)[1]["items"]
+        return items[0]["id"]
+
+    def outbox_import():
+        phone = RemotePhone(server, "c03")
+        return call(server, "POST", "/api/v1/sync/import",
+                    {"device_id": phone.device_id, "ops": phone.payments(3)}, token=clerk)
+
+    season_year = iter(range(2030, 2030 + ROUNDS))
+    calls = {
+        "auth.login": lambda i: call(server, "POST", "/api/v1/auth/login",
+                                     {"username": "c04", "password": "demo-c04" if i % 2 else "wrong"}),
+        "auth.logout": lambda i: call(server, "POST", "/api/v1/auth/logout", token=login(server, "c04")["token"]),
+        "sync_api.push": lambda i: call(server, "POST", "/api/v1/sync/push",
+                                        {"device_id": c01.device_id, "ops": c01.payments(5)}, c01.token),
+        "sync_api.import_outbox": lambda i: outbox_import(),
+        "sync_api.put_attachment": lambda i: put_photo(server, c01.token, png(i)),
+        "review.resolve": lambda i: call(server, "POST", f"/api/v1/review/{flagged_item()}/resolve",
+                                         {"decision": "accept", "reason": "race test"}, token=clerk),
+        "admin.revoke": lambda i: call(server, "POST", f"/api/v1/admin/devices/{login(server, 'c04')['device_id']}"
+                                       "/revoke", token=admin),
+        "admin.assignments": lambda i: call(server, "PUT", "/api/v1/admin/assignments/c05",
+                                            {"buildings": c05_buildings}, token=admin),
+        "fees.put_setting": lambda i: call(server, "PUT", "/api/v1/admin/settings/race_test", {"value": {"i": i}},
+                                           token=admin),
+        "fees.create_season": lambda i: (lambda y: call(server, "POST", "/api/v1/admin/seasons", {
+            "id": f"{y}-{y + 1}", "starts_on": f"{y}-11-15", "ends_on": f"{y + 1}-03-15"}, token=admin))(
+            next(season_year)),
+        "fees.patch_season": lambda i: call(server, "PATCH", "/api/v1/admin/seasons/2026-2027", {"open": True},
+                                            token=admin),
+        "fees.put_rates": lambda i: call(server, "PUT", "/api/v1/admin/seasons/2030-2031/rates", {
+            "rates": [{"category": "residential", "price_yuan": "24.00"}]}, token=admin),
+        "fees.issue_bills": lambda i: call(server, "POST", "/api/v1/admin/seasons/2030-2031/bills", token=admin),
+        "ledgers.close": lambda i: call(server, "POST", "/api/v1/ledgers/daily/close",
+                                        {"date": past_day, "cash_counted_fen": 0, "deposit_ref": f"R{i}"},
+                                        token=clerk),
+        "documents.notices": lambda i: call(server, "POST", "/api/v1/documents/notices", {
+            "season": "2026-2027", "household_ids": c01.households[:2]}, token=clerk),
+        "documents.lawyer_letters": lambda i: call(server, "POST", "/api/v1/documents/lawyer-letters", {
+            "season": "2025-2026", "household_ids": c01.households[:2]}, token=clerk),
+    }
+    write_routes = {endpoint for endpoint, methods in _write_routes()}
+    assert write_routes == set(calls), ("write endpoints not in the race", write_routes ^ set(calls))
+
+    pusher = Pusher(server)
+    pusher.start()
+    answers = {}
+    try:
+        while pusher.batches < 1:
+            time.sleep(0.05)
+        for i in range(ROUNDS):
+            for endpoint, make in calls.items():
+                status, body = make(i)
+                answers.setdefault(endpoint, []).append(status)
+                assert status < 500, (endpoint, i, status, body)
+    finally:
+        pusher.stop.set()
+        pusher.join(60)
+    assert not pusher.errors, pusher.errors
+    assert pusher.batches >= 2
+    # the rate limit counted every failed sign-in made during the pushes
+    status, body = call(server, "POST", "/api/v1/auth/login", {"username": "c04", "password": "wrong"})
+    assert status == 401
+
+
+def _write_routes():
+    """(endpoint, methods) of every route that writes (POST, PUT, PATCH, DELETE) under /api/v1."""
+    from server import create_app
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/none.db", "DATA_DIR": tmp,
+                          "SECRET_KEY": "k"})
+        return [(r.endpoint, r.methods & {"POST", "PUT", "PATCH", "DELETE"}) for r in app.url_map.iter_rules()
+                if r.rule.startswith("/api/v1/") and r.methods & {"POST", "PUT", "PATCH", "DELETE"}]
+
+
+def test_failed_sign_ins_during_pushes_are_all_counted_by_the_rate_limit(server):
+    pusher = Pusher(server)
+    pusher.start()
+    try:
+        statuses = [call(server, "POST", "/api/v1/auth/login", {"username": "c03", "password": "wrong"})[0]
+                    for _ in range(6)]
+    finally:
+        pusher.stop.set()
+        pusher.join(60)
+    assert statuses == [401] * 5 + [429], statuses
+    assert not pusher.errors
