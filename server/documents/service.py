@@ -54,7 +54,6 @@ def _zh(day: date) -> str:
 def start(kind: str, season_id: str, household_ids: list[str] | None, project: str | None, building: str | None,
           user_id: int) -> str:
     """Check the request, record a queued job and return its id; the work runs in server.jobs."""
-    from .. import jobs
     if db.session.get(Season, season_id) is None:
         raise ApiError("validation_failed", {"fields": {"season": [f"unknown season: {season_id}"]}})
     if household_ids is not None:
@@ -72,14 +71,56 @@ def start(kind: str, season_id: str, household_ids: list[str] | None, project: s
                                       .order_by(Household.unit, Household.room)))
     if len(ids) > MAX_HOUSEHOLDS:
         raise ApiError("validation_failed", {"fields": {"household_ids": [f"at most {MAX_HOUSEHOLDS} per job"]}})
-    job = Job(id=_new_id(), kind=kind, state="queued", total=len(ids), done=0, created_by=user_id,
-              params={"season": season_id, "household_ids": ids, "project": project, "building": building})
+    return queue(kind, {"season": season_id, "household_ids": ids, "project": project, "building": building},
+                 total=len(ids), user_id=user_id)
+
+
+# What each kind of job does, by Job.kind: notices and letters here; other areas register theirs
+# (server/ledgers/exports.py), so the runner below knows no area but this one.
+MAKERS: dict = {}
+
+
+def queue(kind: str, params: dict, total: int, user_id: int) -> str:
+    """Record a queued job and hand it to the runner (server/jobs.py); returns its id."""
+    from .. import jobs
+    job = Job(id=_new_id(), kind=kind, state="queued", total=total, done=0, created_by=user_id, params=params)
     job_id = job.id
     begin_write()
     db.session.add(job)
     db.session.commit()
     jobs.submit_document_job(job_id)
     return job_id
+
+
+def progress(job_id: str, done: int) -> None:
+    """How far a running job has come, for GET /jobs/<id>."""
+    begin_write()
+    db.session.execute(sa.update(Job).where(Job.id == job_id).values(done=done))
+    db.session.commit()
+
+
+def _keep(job_id: str, body: bytes) -> tuple[str | None, str | None]:
+    """Write a job's PDF under DOCUMENTS_DIR (whole or not at all); its file name and sha256."""
+    if not body:
+        return None, None
+    file_name = f"{job_id}.pdf"
+    folder = current_app.config["DOCUMENTS_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, file_name + ".part"), "wb") as f:
+        f.write(body)
+    os.replace(os.path.join(folder, file_name + ".part"), os.path.join(folder, file_name))
+    return file_name, hashlib.sha256(body).hexdigest()
+
+
+def finish(job_id: str, body: bytes, download_name: str, result: dict) -> None:
+    """A job that made one file: keep it and mark the job done."""
+    file_name, file_sha256 = _keep(job_id, body)
+    begin_write()
+    job = db.session.get(Job, job_id)
+    db.session.execute(sa.update(Job).where(Job.id == job_id).values(
+        state="done", done=job.total, finished_at=utcnow(), file_name=file_name, file_sha256=file_sha256,
+        result={**result, "download_name": download_name}))
+    db.session.commit()
 
 
 def _new_id() -> str:
@@ -106,7 +147,8 @@ def job_file(job_id: str) -> tuple[str, str]:
     path = os.path.join(current_app.config["DOCUMENTS_DIR"], job.file_name)
     if not os.path.exists(path):
         raise ApiError("not_found", {"job_id": job_id, "reason": "the file is gone"})
-    return path, f"{'催缴通知书' if job.kind == 'notices' else '律师函草稿'}-{job.id[:8]}.pdf"
+    named = (job.result or {}).get("download_name")
+    return path, named or f"{'催缴通知书' if job.kind == 'notices' else '律师函草稿'}-{job.id[:8]}.pdf"
 
 
 # --- the work (in a job thread, with its own app context) ---------------------------------------------
@@ -120,7 +162,7 @@ def run(job_id: str) -> None:
     job.state, job.started_at = "running", utcnow()
     db.session.commit()
     try:
-        _make(job)
+        MAKERS.get(job.kind, _make)(job)
     except Exception as e:  # noqa: BLE001 — the job must end in a state a clerk can see
         db.session.rollback()
         current_app.logger.exception("document job %s failed", job_id)
@@ -148,24 +190,15 @@ def _make(job: Job) -> None:
     db.session.commit()  # end the read; numbering takes the write lock briefly
     documents = _number(job, doc_kind, season_id, snapshots)
     htmls = [render_template(template, n=d.data) for d in documents]
-    progress = {"last": 0}
+    reported = {"last": 0}
 
     def on_each(done):  # progress for GET /jobs/<id>, written every few documents
-        if done - progress["last"] >= 10 or done == len(htmls):
-            progress["last"] = done
-            begin_write()
-            db.session.execute(sa.update(Job).where(Job.id == job.id).values(done=done + len(skipped)))
-            db.session.commit()
+        if done - reported["last"] >= 10 or done == len(htmls):
+            reported["last"] = done
+            progress(job.id, done + len(skipped))
 
     combined, first_pages = pdf.render_many(htmls, on_each)
-    file_sha256 = hashlib.sha256(combined).hexdigest() if combined else None
-    file_name = f"{job.id}.pdf" if combined else None
-    if combined:
-        folder = current_app.config["DOCUMENTS_DIR"]
-        os.makedirs(folder, exist_ok=True)
-        with open(os.path.join(folder, file_name + ".part"), "wb") as f:
-            f.write(combined)
-        os.replace(os.path.join(folder, file_name + ".part"), os.path.join(folder, file_name))
+    file_name, file_sha256 = _keep(job.id, combined)
     begin_write()
     for d, page in zip(documents, first_pages):
         db.session.execute(sa.update(Document).where(Document.id == d.id)

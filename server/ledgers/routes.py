@@ -5,7 +5,7 @@ from ..auth.service import authenticate
 from ..openapi import EXTRA
 from ..schemas_util import load_args, load_json
 from . import schemas as s
-from . import service, xlsx
+from . import exports, service, xlsx
 
 bp = Blueprint("ledgers", __name__, url_prefix="/api/v1/ledgers")
 
@@ -35,7 +35,12 @@ def daily():
     whole = a["format"] != "json"
     ledger = service.daily(a["date"], a["collector"], a["project"], 1 if whole else a["page"],
                            None if whole else a["per_page"])
-    return _as(a["format"], ledger, s.daily_out, f"daily-{ledger['date']}", xlsx.daily, f"日帐 {ledger['date']}")
+    name, title = f"daily-{ledger['date']}", f"日帐 {ledger['date']}"
+    if a["format"] == "pdf" and exports.wants_job(ledger):  # minutes of layout: a job, never a worker timeout
+        job_id = exports.start_daily_pdf(a["date"], a["collector"], a["project"], title, name,
+                                         len(ledger["entries"]), g.user.id)
+        return s.pdf_job_out.dump({"job_id": job_id, "state": "queued", "entries": len(ledger["entries"])}), 202
+    return _as(a["format"], ledger, s.daily_out, name, xlsx.daily, title)
 
 
 @bp.post("/daily/close")

@@ -187,3 +187,13 @@ class TotalOut(SeasonFigures):
 
 daily_args, weekly_args, monthly_args, total_args = DailyArgs(), WeeklyArgs(), MonthlyArgs(), TotalArgs()
 close_in, close_out, daily_out, period_out, total_out = CloseIn(), CloseOut(), DailyOut(), PeriodOut(), TotalOut()
+
+
+class PdfJobOut(Schema):
+    """202: the PDF is being made as a job (GET /api/v1/jobs/<job_id>, then its /file)."""
+    job_id = fields.String()
+    state = fields.String()
+    entries = fields.Integer()
+
+
+pdf_job_out = PdfJobOut()

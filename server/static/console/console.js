@@ -160,9 +160,19 @@ document.querySelectorAll('a[data-download]').forEach((a) => a.addEventListener(
   const fmt = a.dataset.format || 'xlsx';
   download(`/ledgers/${a.dataset.download}?${query()}&format=${fmt}`, `${name}-${label()}.${fmt}`);
 }));
-async function download(path, name) {
+async function download(path, name, status) {
   const res = await fetch('/api/v1' + path, { headers: { Authorization: 'Bearer ' + token } });
   if (!res.ok) { alert((await res.json()).error.message); return; }
+  if (res.status === 202) { // a ledger too long to render at once: made as a job, fetched when done
+    const { job_id } = await res.json();
+    for (;;) {
+      const job = await api('/jobs/' + job_id);
+      if (status) status.textContent = `${JOB_STATES[job.state] || job.state} ${job.done}/${job.total}`;
+      if (job.state === 'done') return download(`/jobs/${job_id}/file`, name);
+      if (job.state === 'failed') { alert(JOB_STATES.failed || 'failed'); return; }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
   const a = document.createElement('a');
   a.href = URL.createObjectURL(await res.blob()); a.download = name; a.click();
 }
