@@ -23,7 +23,9 @@ def begin_write():
     _fresh_transaction()
     conn = db.session.connection(execution_options={"writer": True})
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITER_LOCK})")
+        # Durable before answered (issue 11), whatever the server's default: a phone drops from its outbox
+        # what a push acknowledged. (SQLite: synchronous=FULL on every connection, server/extensions.py.)
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITER_LOCK}); SET LOCAL synchronous_commit TO on")
     return conn
 
 
