@@ -9,6 +9,7 @@ import logging
 import sqlalchemy as sa
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wsgi import LimitedStream
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,8 @@ CATALOGUE = {
     "bad_credentials": (401, "用户名或密码错误", "Wrong username or password"),
     "unauthorized": (401, "需要登录", "Sign-in required"),
     "token_expired": (401, "登录已过期，请重新登录", "The sign-in has expired; sign in again"),
+    "account_disabled": (401, "该账号已停用，请联系管理员", "This account is disabled; contact an administrator"),
+    "username_taken": (409, "该用户名已被使用", "This username is taken"),
     "device_revoked": (401, "此设备已被停用，请联系管理员", "This device has been revoked; contact an administrator"),
     "forbidden": (403, "无权执行此操作", "You are not allowed to do this"),
     "device_mismatch": (403, "设备编号与登录设备不符", "device_id is not the device of this token"),
@@ -95,16 +98,15 @@ def error_text(code: str, english: bool = False) -> bytes:
 
 def _drain_body():
     """Read and drop what is left of a refused body, so the answer reaches a client still sending it."""
-    stream = request.environ.get("wsgi.input")
     length = request.content_length
-    if stream is None or length is None or length > DRAIN_BYTES:
+    if length is None or length > DRAIN_BYTES:
         return
+    # What the request read already came through werkzeug's stream (bounded by the length): drain the rest
+    # of that one; otherwise the body is untouched, and read here up to its length, never past it.
+    stream = request.__dict__.get("stream") or LimitedStream(request.environ["wsgi.input"], length)
     try:
-        while length > 0:
-            chunk = stream.read(min(length, 1 << 16))
-            if not chunk:
-                return
-            length -= len(chunk)
+        while stream.read(1 << 16):
+            pass
     except Exception:  # noqa: BLE001 — the client went away: nothing left to answer
         log.debug("draining a refused body failed", exc_info=True)
 
