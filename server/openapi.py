@@ -24,6 +24,7 @@ class ErrorBody(Schema):
 SCHEMAS = {
     "auth.login": (None, auth_s.LoginIn, auth_s.LoginOut, 200),
     "auth.logout": (None, None, None, 204),
+    "auth.password": (None, auth_s.PasswordIn, None, 204),
     "sync_api.pull": (sync_s.PullArgs, None, sync_s.PullOut, 200),
     "sync_api.push": (None, sync_s.PushIn, sync_s.PushOut, 200),
     "sync_api.import_outbox": (None, sync_s.PushIn, sync_s.PushOut, 200),

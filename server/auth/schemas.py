@@ -17,12 +17,17 @@ class UserOut(Schema):
 
 class LoginOut(Schema):
     token = fields.String()
-    device_id = fields.String()
-    device_code = fields.String()
-    device_secret = fields.String()
+    device_id = fields.String(allow_none=True)  # null for a console session: no phone is enrolled
+    device_code = fields.String(allow_none=True)
+    device_secret = fields.String(allow_none=True)
     user = fields.Nested(UserOut)
     server_time = fields.String()
     token_expires_at = fields.String()
 
 
-login_in, login_out = LoginIn(), LoginOut()
+class PasswordIn(Schema):
+    old_password = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
+
+
+login_in, login_out, password_in = LoginIn(), LoginOut(), PasswordIn()

@@ -1,4 +1,5 @@
-"""Sign-in, device enrolment, bearer tokens and roles (PROTOCOL.md, Authentication)."""
+"""Sign-in, device enrolment, console sessions, bearer tokens and roles (PROTOCOL.md, Authentication;
+OFFICE.md, Users and sessions)."""
 import hashlib
 import secrets
 from datetime import timedelta
@@ -10,20 +11,33 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request
 
-from ..changes import begin_write
+from ..changes import audit, begin_write
 from ..errors import ApiError
 from ..extensions import db
-from ..models import Device, LoginAttempt, User, utcnow
+from ..models import ConsoleSession, Device, LoginAttempt, User, utcnow
 from ..timefmt import iso_utc
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
 MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=10)
+MIN_PASSWORD = 8
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: the code is read off paper receipts
+# OFFICE.md: a console sign-in names no device, or "console"; it enrols no phone device. Only the office's
+# roles have one: a collector's sign-in is always a phone's (PROTOCOL.md: each login enrols a device).
+CONSOLE_NAMES = ("", "console")
+OFFICE_ROLES = ("clerk", "admin")
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Argon2 check; the same work for an unknown user, so timing does not tell who exists."""
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def token_hash(token: str) -> str:
@@ -44,21 +58,19 @@ def _new_device_code() -> str:
 
 
 def login(username: str, password: str, device_name: str) -> dict:
-    """Check the password, enrol a device and hand out its token; count failures for the rate limit.
+    """Check the password, then enrol a device (a phone) or open a console session; count failures.
 
     The password is checked first, outside any lock (argon2 takes tens of milliseconds); the failures are
-    then counted again and the attempt or the device written under the write lock (changes.begin_write), so
+    then counted again and the attempt or the sign-in written under the write lock (changes.begin_write), so
     a sign-in while collectors push neither fails on a busy database nor goes uncounted (issue 11)."""
     username = username.strip()
     if _recent_failures(username, utcnow()) >= MAX_FAILURES:
         raise _too_many()
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None \
-            and user.active
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = password_matches(user, password)
     user_id = user.id if user is not None else None
+    disabled = ok and not user.active
+    console = ok and user.role in OFFICE_ROLES and device_name.strip() in CONSOLE_NAMES
     begin_write()
     now = utcnow()
     if _recent_failures(username, now) >= MAX_FAILURES:  # others failed meanwhile: this one waits too
@@ -68,28 +80,60 @@ def login(username: str, password: str, device_name: str) -> dict:
         db.session.add(LoginAttempt(username=username, at=now))
         db.session.commit()
         raise ApiError("bad_credentials")
+    if disabled:  # the right password of a deactivated account: say so, count nothing
+        db.session.rollback()
+        raise ApiError("account_disabled")
     token = secrets.token_urlsafe(32)
-    device = Device(id=str(uuid4()), user_id=user_id, name=device_name or "", code=_new_device_code(),
-                    secret=secrets.token_hex(16), token_hash=token_hash(token),
-                    token_expires_at=now + timedelta(days=current_app.config["TOKEN_DAYS"]), last_seen_at=now)
-    db.session.add(device)
+    expires = now + timedelta(days=current_app.config["TOKEN_DAYS"])
+    answer = {"token": token, "device_id": None, "device_code": None, "device_secret": None,
+              "server_time": iso_utc(now), "token_expires_at": iso_utc(expires)}
+    if console:
+        db.session.add(ConsoleSession(user_id=user_id, token_hash=token_hash(token), expires_at=expires))
+    else:
+        device = Device(id=str(uuid4()), user_id=user_id, name=device_name or "", code=_new_device_code(),
+                        secret=secrets.token_hex(16), token_hash=token_hash(token), token_expires_at=expires,
+                        last_seen_at=now)
+        db.session.add(device)
+        answer.update(device_id=device.id, device_code=device.code, device_secret=device.secret)
+    db.session.execute(sa.update(User).where(User.id == user_id).values(last_login_at=now))
     db.session.commit()
-    user = db.session.get(User, user_id)
-    return {"token": token, "device_id": device.id, "device_code": device.code, "device_secret": device.secret,
-            "user": user, "server_time": iso_utc(now), "token_expires_at": iso_utc(device.token_expires_at)}
+    return {**answer, "user": db.session.get(User, user_id)}
 
 
 def _too_many() -> ApiError:
     return ApiError("too_many_attempts", {"retry_after_seconds": int(FAILURE_WINDOW.total_seconds())})
 
 
-def logout(device: Device) -> None:
-    """End this sign-in: its token is refused from now on (401 token_expired), on every worker at once."""
-    device_id = device.id
+def logout() -> None:
+    """End the sign-in of this request: its token is refused from now on (401 token_expired), on every worker."""
+    device, session = g.device, g.console_session
     begin_write()
-    db.session.execute(sa.update(Device).where(Device.id == device_id, Device.signed_out_at.is_(None))
-                       .values(signed_out_at=utcnow()))
+    now = utcnow()
+    if device is not None:
+        db.session.execute(sa.update(Device).where(Device.id == device.id, Device.signed_out_at.is_(None))
+                           .values(signed_out_at=now))
+    else:
+        db.session.execute(sa.update(ConsoleSession).where(ConsoleSession.id == session.id,
+                                                           ConsoleSession.ended_at.is_(None)).values(ended_at=now))
     db.session.commit()
+
+
+def change_password(user: User, old_password: str, new_password: str) -> None:
+    """Anyone's own password (OFFICE.md): the old one first; wrong: 401 bad_credentials."""
+    user_id = user.id
+    if not password_matches(user, old_password):
+        raise ApiError("bad_credentials")
+    check_password_rule(new_password)
+    new_hash = hash_password(new_password)
+    begin_write()
+    db.session.execute(sa.update(User).where(User.id == user_id).values(password_hash=new_hash))
+    audit("user.password_changed", "user", user_id, None, None, "own password", user_id)
+    db.session.commit()
+
+
+def check_password_rule(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ApiError("validation_failed", {"fields": {"password": [f"at least {MIN_PASSWORD} characters"]}})
 
 
 def _bearer() -> str | None:
@@ -100,13 +144,39 @@ def _bearer() -> str | None:
 # Built once: every request of a phone or a clerk runs it (a statement built per call costs more than its run).
 _BY_TOKEN = sa.select(Device, User).join(User, User.id == Device.user_id) \
     .where(Device.token_hash == sa.bindparam("token_hash"))
+_SESSION_BY_TOKEN = sa.select(ConsoleSession, User).join(User, User.id == ConsoleSession.user_id) \
+    .where(ConsoleSession.token_hash == sa.bindparam("token_hash"))
 
 
-def authenticate(*roles: str, allow_revoked: bool = False):
-    """Decorator: a valid bearer token of one of `roles`; sets g.user and g.device.
+def _signed_in(token: str, allow_revoked: bool):
+    """(user, device or None, console session or None) of a bearer token, or the reason it is refused."""
+    hashed = {"token_hash": token_hash(token)}
+    row = db.session.execute(_BY_TOKEN, hashed).first()
+    if row is not None:
+        device, user = row
+        if device.signed_out_at is not None:
+            raise ApiError("token_expired")
+        if device.revoked_at is not None and not allow_revoked:
+            raise ApiError("device_revoked")
+        if device.revoked_at is None and device.token_expires_at < utcnow():
+            raise ApiError("token_expired")
+        return user, device, None
+    row = db.session.execute(_SESSION_BY_TOKEN, hashed).first()
+    if row is None:
+        raise ApiError("unauthorized")
+    session, user = row
+    if session.ended_at is not None or session.expires_at < utcnow():
+        raise ApiError("token_expired")
+    return user, None, session
+
+
+def authenticate(*roles: str, allow_revoked: bool = False, needs_device: bool = False):
+    """Decorator: a valid bearer token of one of `roles`; sets g.user, g.device and g.console_session.
 
     A revoked device is turned away (401 device_revoked) except where `allow_revoked`: its pushes are
-    still taken and held, because the cash it recorded exists (PROTOCOL.md, Authentication).
+    still taken and held, because the cash it recorded exists (PROTOCOL.md, Authentication). A deactivated
+    user's every token is refused at once (401 account_disabled). `needs_device`: the phone's endpoints
+    (pull, push, photos), which a console session, having no device, is refused (403 forbidden).
     """
     def wrap(view):
         @wraps(view)
@@ -114,21 +184,14 @@ def authenticate(*roles: str, allow_revoked: bool = False):
             token = _bearer()
             if not token:
                 raise ApiError("unauthorized")
-            row = db.session.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first()
-            if row is None:
-                raise ApiError("unauthorized")
-            device, user = row
-            if device.signed_out_at is not None:
-                raise ApiError("token_expired")
-            if device.revoked_at is not None and not allow_revoked:
-                raise ApiError("device_revoked")
-            if device.revoked_at is None and device.token_expires_at < utcnow():
-                raise ApiError("token_expired")
+            user, device, session = _signed_in(token, allow_revoked)
             if not user.active:
-                raise ApiError("unauthorized")
+                raise ApiError("account_disabled")
             if roles and user.role not in roles:
                 raise ApiError("forbidden")
-            g.user, g.device = user, device
+            if needs_device and device is None:
+                raise ApiError("forbidden", {"reason": "a console sign-in has no device: sign in from the app"})
+            g.user, g.device, g.console_session = user, device, session
             return view(*args, **kwargs)
         return inner
     return wrap

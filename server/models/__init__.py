@@ -1,6 +1,6 @@
 """The tables, one module per domain noun. Models hold columns and relations, not business rules."""
 from .base import fen_sum, utcnow  # noqa: F401
-from .people import User, Device, LoginAttempt, Assignment  # noqa: F401
+from .people import User, Device, ConsoleSession, LoginAttempt, Assignment  # noqa: F401
 from .estate import Project, Building, Household, Party, Account  # noqa: F401
 from .billing import Season, RateRule, Setting, Bill, BillAdjustment, SuspensionApplication  # noqa: F401
 from .journal import Payment, Allocation  # noqa: F401

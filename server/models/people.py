@@ -15,6 +15,7 @@ class User(Model):
     role: Mapped[str] = mapped_column(sa.String(16))  # collector | clerk | admin
     password_hash: Mapped[str] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at()
 
 
@@ -35,6 +36,18 @@ class Device(Model):
     seq_contiguous: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # device_last_seq
     seq_max: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # > seq_contiguous: a gap to show
     app_version: Mapped[str | None] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = created_at()
+
+
+class ConsoleSession(Model):
+    """A clerk's or admin's sign-in at the console (OFFICE.md, Users and sessions): a bearer token like a
+    device's, but no phone: no receipt code, no seq, no outbox, and never listed among devices."""
+    __tablename__ = "console_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]  # signed out, or the user deactivated
     created_at: Mapped[datetime] = created_at()
 
 

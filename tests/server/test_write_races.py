@@ -58,9 +58,9 @@ def server(database):  # noqa: F811
         yield live
 
 
-def login(server, username):
+def login(server, username, password=None):
     status, body = call(server, "POST", "/api/v1/auth/login",
-                        {"username": username, "password": f"demo-{username}", "device_name": "race"})
+                        {"username": username, "password": password or f"demo-{username}", "device_name": "race"})
     assert status == 200, body
     return body
 
@@ -110,6 +110,13 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
         "auth.login": lambda i: call(server, "POST", "/api/v1/auth/login",
                                      {"username": "c04", "password": "demo-c04" if i % 2 else "wrong"}),
         "auth.logout": lambda i: call(server, "POST", "/api/v1/auth/logout", token=login(server, "c04")["token"]),
+        "auth.password": lambda i: call(server, "POST", "/api/v1/auth/password", {  # back and forth
+            "old_password": ("demo-clerk", "changed-clerk")[i % 2], "new_password": ("changed-clerk", "demo-clerk")[i % 2]},
+            token=clerk),
+        "users.create_user": lambda i: call(server, "POST", "/api/v1/admin/users", {
+            "username": f"race{i}", "name": "赛跑", "role": "collector", "password": "race-pass-1"}, token=admin),
+        "users.update_user": lambda i: call(server, "PATCH", f"/api/v1/admin/users/race{i}", {"name": f"赛跑{i}"},
+                                            token=admin),
         "sync_api.push": lambda i: call(server, "POST", "/api/v1/sync/push",
                                         {"device_id": c01.device_id, "ops": c01.payments(5)}, c01.token),
         "sync_api.import_outbox": lambda i: outbox_import(),
