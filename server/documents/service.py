@@ -17,9 +17,10 @@ from sync.merge import posting_date
 from sync.money import daxie
 
 from ..changes import begin_write
+from ..company import company
 from ..errors import ApiError
 from ..extensions import db
-from ..models import (Account, Bill, Building, CollectionAction, Household, Party, Project, Season, Setting,
+from ..models import (Account, Bill, Building, CollectionAction, Household, Party, Project, Season,
                       utcnow)
 from ..models.documents import Document, Job
 from ..models.ledger import DayClose  # noqa: F401  (one import registers every table of the area)
@@ -30,21 +31,6 @@ from . import pdf
 KINDS = {"notices": ("notice", "documents/notice.html", "催"), "lawyer_letters": ("lawyer_letter",
                                                                                  "documents/lawyer_letter.html", "律")}
 MAX_HOUSEHOLDS = 2000
-# Fictional defaults for the demo (DOMAIN.md §8(c)); a company sets its own in Setting "documents".
-COMPANY = {"name": "北京示范热力有限公司", "office_address": "北京市朝阳区示范路1号 供热收费营业厅",
-           "office_hours": "供暖期内每日 8:30—17:00", "phone": "010-6500 0000",
-           "bank_name": "示范银行北京朝阳支行", "bank_account_name": "北京示范热力有限公司",
-           "bank_account": "1100 0000 0000 0000 000", "notice_prefix": "京示热催字", "deadline_days": 15,
-           "law_firm": "北京示范律师事务所", "law_firm_address": "北京市东城区示范大街8号", "lawyer": "＿＿＿",
-           "letter_prefix": "京示律函字", "letter_deadline_days": 10}
-
-
-def company() -> dict:
-    """The company's particulars for print: the defaults, overridden by Setting "documents"."""
-    stored = db.session.scalar(sa.select(Setting.value).where(Setting.key == "documents")) or {}
-    return {**COMPANY, **stored}
-
-
 def _zh(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 

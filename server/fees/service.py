@@ -14,12 +14,13 @@ from sync.rules import FeeRules, LateFeeRule
 
 from ..billing.service import credit_of
 from ..changes import audit, begin_write, touch
+from ..company import particulars as company_particulars
 from ..errors import ApiError
 from ..extensions import db
 from ..models import (fen_sum, Allocation, Bill, Building, Household, Payment, Project, RateRule, Season, Setting,
                       SuspensionApplication, utcnow)
 
-KNOWN = ("suspension", "late_fee", "season_defaults", "allocation")
+KNOWN = ("suspension", "late_fee", "season_defaults", "allocation", "documents")
 
 
 def _settings() -> dict:
@@ -61,6 +62,8 @@ def put_setting(key: str, value: dict, user_id: int) -> dict:
     values[key] = value
     try:
         fee_rules(values)
+        if key == "documents":
+            company_particulars(value)
     except (ValueError, TypeError, ArithmeticError) as e:
         raise ApiError("validation_failed", {"key": key, "reason": str(e)}) from None
     row = db.session.get(Setting, key)

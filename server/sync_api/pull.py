@@ -9,7 +9,7 @@ from flask import current_app
 from sync import cursor as cursors
 
 from ..changes import begin_snapshot, epoch
-from ..documents.service import company
+from ..company import company
 from ..extensions import db
 from ..models import Assignment, ChangeLog, Device, Household, utcnow
 from ..timefmt import iso_utc

@@ -5,13 +5,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory
 
-from sync.receipts import check_code
-
 from ..errors import ApiError
 from ..extensions import db
-from ..models import Building, Device, Household, Payment, Project
-from ..sync_api.records import label
-from ..timefmt import shanghai_text
+from ..receipts import service as receipts
 
 bp = Blueprint("web", __name__)
 
@@ -59,35 +55,10 @@ def console(name="index.html"):
     return response
 
 
-def _masked_address(project: str, building: str, unit: str, room: str) -> str:
-    return f"{project} {label(building, unit, room[:1] + '*' * max(len(room) - 1, 0))}"
-
-
 @bp.get("/r/<receipt_no>")
 def receipt(receipt_no):
     """Tell a payer, without sign-in, whether the company has recorded the payment on this receipt."""
-    check = (request.args.get("c") or "").strip().lower()
-    rows = db.session.execute(
-        sa.select(Payment, Device.secret, Household, Building.name, Project.name)
-        .join(Household, Household.id == Payment.household_id).join(Building, Building.id == Household.building_id)
-        .join(Project, Project.id == Building.project_id).outerjoin(Device, Device.id == Payment.device_id)
-        .where(Payment.receipt_no == receipt_no[:40], Payment.kind == "payment")).all()
-    state, shown = "not_received", None
-    if rows:
-        state = "mismatch"
-        # The receipt was signed by the device whose code prefixes its number, which may not be the device
-        # that later pushed it (the collector signed in again while it waited).
-        signer = db.session.scalar(sa.select(Device.secret).where(Device.code == receipt_no.split("-")[0][:5]))
-        for payment, pusher_secret, household, building, project in rows:
-            secret = signer or pusher_secret
-            if secret and check and check == check_code(secret, payment.receipt_no, payment.household_id,
-                                                        payment.amount_fen, payment.named_season_id):
-                state = "voided" if payment.state == "voided" else "recorded"
-                shown = {"address": _masked_address(project, building, household.unit, household.room),
-                         "amount": f"{payment.amount_fen // 100:,}.{payment.amount_fen % 100:02d}",
-                         "date": shanghai_text(payment.collected_at)[:10]}
-                break
-    return render_template("receipt.html", receipt_no=receipt_no[:40], state=state, shown=shown)
+    return render_template("receipt.html", **receipts.check(receipt_no, request.args.get("c")))
 
 
 def init_gzip(app):

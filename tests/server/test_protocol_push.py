@@ -498,6 +498,22 @@ def test_the_receipt_page_says_recorded_voided_not_yet_received_or_mismatch(phon
     assert 'data-state="voided"' in page and "voided" in page
 
 
+def test_a_held_payment_awaits_confirmation_on_the_receipt_page_until_a_clerk_decides(phone, desk, client):
+    """Issue 12, item 9: a revoked device's payment is not the company's money until a clerk accepts it."""
+    h = owing(phone)
+    desk.revoke(phone.device_id)
+    op = phone.payment(h["id"], 7700)
+    assert one(phone, op)["status"] == "held"
+    no = op["data"]["receipt_no"]
+    code = check_code(phone.secret, no, h["id"], 7700, OPEN)
+    page = _receipt_page(client, no, code)
+    assert 'data-state="awaiting"' in page and "awaiting confirmation" in page and "已入账" not in page
+    assert "北京示范热力有限公司" in page and "010-6500 0000" in page  # the company and its service phone
+    [item] = items_for(desk, "device_revoked", op["op_id"])
+    desk.resolve(item["id"], "accept")
+    assert 'data-state="recorded"' in _receipt_page(client, no, code)
+
+
 def test_the_receipt_check_code_covers_an_empty_season(phone, client):
     h = owing(phone)
     op = phone.payment(h["id"], 500, season=None)
