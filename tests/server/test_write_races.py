@@ -127,8 +127,8 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
                                        "/revoke", token=admin),
         "admin.assignments": lambda i: call(server, "PUT", "/api/v1/admin/assignments/c05",
                                             {"buildings": c05_buildings}, token=admin),
-        "fees.put_setting": lambda i: call(server, "PUT", "/api/v1/admin/settings/race_test", {"value": {"i": i}},
-                                           token=admin),
+        "fees.put_setting": lambda i: call(server, "PUT", "/api/v1/admin/settings/documents",
+                                           {"value": {"deadline_days": 15 + i}}, token=admin),
         "fees.create_season": lambda i: (lambda y: call(server, "POST", "/api/v1/admin/seasons", {
             "id": f"{y}-{y + 1}", "starts_on": f"{y}-11-15", "ends_on": f"{y + 1}-03-15"}, token=admin))(
             next(season_year)),
