@@ -25,8 +25,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .fees.routes import bp as fees_bp
     from .users.routes import bp as users_bp
     from .audit.routes import bp as audit_bp
+    from .households.routes import bp as households_bp
+    from .estate.routes import bp as estate_bp
 
-    for bp in (auth_bp, sync_bp, review_bp, admin_bp, web_bp, openapi_bp, fees_bp, users_bp, audit_bp):
+    for bp in (auth_bp, sync_bp, review_bp, admin_bp, web_bp, openapi_bp, fees_bp, users_bp, audit_bp,
+               households_bp, estate_bp):
         app.register_blueprint(bp)
     from . import documents, ledgers  # documents also starts the job runner and scheduler (server/jobs.py)
     ledgers.init_app(app)

@@ -23,6 +23,8 @@ from .models.base import uuid7
 
 SEASONS = [("2024-2025", False), ("2025-2026", False), ("2026-2027", True)]
 PROJECTS = ["华远·静园", "丰和园", "康泰家园"]
+# PROTOCOL.md's demo data contract: one project is collected by a property company (物业代收, DOMAIN.md §8(c)).
+AGENTS = {"康泰家园": {"collection_mode": "property_agent", "property_company": "示范物业服务有限公司"}}
 SURNAMES = list("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗") + ["欧阳", "司马", "诸葛"]
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红海燕鹏飞晨曦思雨子涵浩然雅琴德胜淑珍"
 COLLECTOR_NAMES = {"c01": "王建军", "c02": "李秀英", "c03": "张海涛", "c04": "刘桂兰", "c05": "陈志刚"}
@@ -83,8 +85,8 @@ def seed(total: int = 600) -> str:
                      suspension_ratio=Decimal("0.30")),
             RateRule(season_id=s.id, category="non_residential", heat_source="city_network", zone="core6",
                      price_yuan=Decimal("45.00"), suspension_ratio=Decimal("0.30"), doc_ref="京发改〔2019〕1545号")])
-    projects = [Project(name=n, district="朝阳区", region="东区" if i < 2 else "北区", target_rate=Decimal("0.95"))
-                for i, n in enumerate(PROJECTS)]
+    projects = [Project(name=n, district="朝阳区", region="东区" if i < 2 else "北区", target_rate=Decimal("0.95"),
+                        **AGENTS.get(n, {})) for i, n in enumerate(PROJECTS)]
     db.session.add_all(projects)
     db.session.flush()
     n_buildings = max(1, -(-total // PER_BUILDING))

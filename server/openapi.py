@@ -29,6 +29,7 @@ SCHEMAS = {
     "sync_api.push": (None, sync_s.PushIn, sync_s.PushOut, 200),
     "sync_api.import_outbox": (None, sync_s.PushIn, sync_s.PushOut, 200),
     "sync_api.put_attachment": (None, None, None, 201),
+    "sync_api.get_attachment": (None, None, None, 200),
     "review.list_items": (review_s.ReviewArgs, None, review_s.ReviewListOut, 200),
     "review.resolve": (None, review_s.ResolveIn, review_s.ReviewItemOut, 200),
     "review.rejected": (review_s.PageArgs, None, review_s.RejectedListOut, 200),

@@ -17,6 +17,7 @@ class Project(Model):
     heat_source: Mapped[str] = mapped_column(sa.String(20), default="city_network")  # | gas_boiler
     pricing_mode: Mapped[str] = mapped_column(sa.String(10), default="area")  # | metered
     collection_mode: Mapped[str] = mapped_column(sa.String(16), default="self")  # | property_agent
+    property_company: Mapped[str | None] = mapped_column(sa.String(80))  # 物业代收: who collects (DOMAIN.md §6)
     target_rate: Mapped[Decimal] = mapped_column(sa.Numeric(5, 4), default=Decimal("0.95"))
 
 

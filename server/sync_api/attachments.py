@@ -7,13 +7,14 @@ import re
 import threading
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from PIL import Image
 
 from ..changes import begin_write
 from ..errors import ApiError
 from ..extensions import db
-from ..models import Attachment
+from ..models import Attachment, FieldRecord, Household
 
 MAX_BYTES = 2 * 1024 * 1024
 _HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -75,6 +76,29 @@ def store(sha256: str, body: bytes, user_id: int) -> bool:
     db.session.add(Attachment(sha256=sha256, content_type=kind, size=len(body), uploaded_by=user_id))
     db.session.commit()
     return True
+
+
+def fetch(sha256: str, user) -> tuple[Path, str]:
+    """(path, content type) of a photo for this user: any for the office; for a collector only one that a
+    household in their scope refers to (OFFICE.md); 404 for everyone else, so its existence is not told."""
+    sha256 = sha256.lower()
+    row = db.session.get(Attachment, sha256) if _HEX.match(sha256) else None
+    if row is None or (user.role == "collector" and not _in_scope(sha256, user.id)):
+        raise ApiError("not_found")
+    path = path_of(sha256)
+    if not path.is_file():
+        raise ApiError("not_found", {"reason": "the file is gone"})
+    return path, row.content_type
+
+
+def _in_scope(sha256: str, user_id: int) -> bool:
+    from .pull import scope_buildings
+    buildings = scope_buildings(user_id)
+    if not buildings:
+        return False
+    return db.session.scalar(sa.select(FieldRecord.id).join(Household, Household.id == FieldRecord.household_id)
+                             .where(Household.building_id.in_(buildings),
+                                    sa.cast(FieldRecord.data, sa.Text).contains(sha256)).limit(1)) is not None
 
 
 def path_of(sha256: str) -> Path:

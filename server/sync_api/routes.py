@@ -1,5 +1,5 @@
 """The phone's endpoints: pull, push, photo upload, and the clerks' import of an exported outbox."""
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, g, request, send_file
 
 from sync.jsontext import fault, text_clean
 
@@ -15,7 +15,7 @@ bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/sync/pull")
-@authenticate("collector", "clerk", "admin")
+@authenticate("collector", "clerk", "admin", needs_device=True)
 def pull():
     """What changed in the collector's scope after a cursor (no cursor: a snapshot)."""
     args = load_args(pull_args)
@@ -23,7 +23,7 @@ def pull():
 
 
 @bp.post("/sync/push")
-@authenticate("collector", "clerk", "admin", allow_revoked=True)
+@authenticate("collector", "clerk", "admin", allow_revoked=True, needs_device=True)
 def push():
     """Apply a batch of field operations exactly once."""
     size = request.content_length or 0
@@ -63,8 +63,16 @@ def _json(answer):
     return current_app.response_class(answer.json(), mimetype="application/json")
 
 
+@bp.get("/attachments/<sha256>")
+@authenticate("collector", "clerk", "admin")
+def get_attachment(sha256):
+    """A photo: for the office, or for a collector whose scope holds a household that refers to it."""
+    path, kind = attachments.fetch(sha256, g.user)
+    return send_file(path, mimetype=kind, max_age=86400)
+
+
 @bp.put("/attachments/<sha256>")
-@authenticate("collector", "clerk", "admin", allow_revoked=True)
+@authenticate("collector", "clerk", "admin", allow_revoked=True, needs_device=True)
 def put_attachment(sha256):
     """A photo, named by the sha256 of its bytes: 201 the first time, 200 after."""
     created = attachments.store(sha256, request.get_data(), g.user.id)

@@ -36,6 +36,6 @@ def update_user(username):
 
 EXTRA.update({
     "users.list_users": (s.UserArgs, None, s.UserListOut, 200),
-    "users.create_user": (None, s.UserIn, s.UserOut, 201),
-    "users.update_user": (None, s.UserPatch, s.UserOut, 200),
+    "users.create_user": (None, s.UserIn, s.UserRecord, 201),
+    "users.update_user": (None, s.UserPatch, s.UserRecord, 200),
 })

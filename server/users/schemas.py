@@ -6,7 +6,7 @@ from ..schemas_util import PageArgs
 ROLES = ["collector", "clerk", "admin"]
 
 
-class UserOut(Schema):
+class UserRecord(Schema):
     username = fields.String()
     name = fields.String()
     role = fields.String()
@@ -15,7 +15,7 @@ class UserOut(Schema):
 
 
 class UserListOut(Schema):
-    items = fields.List(fields.Nested(UserOut))
+    items = fields.List(fields.Nested(UserRecord))
     total = fields.Integer()
 
 
@@ -39,4 +39,4 @@ class UserPatch(Schema):
     password = fields.String(validate=validate.Length(min=1, max=200), load_only=True)
 
 
-user_out, user_list_out, user_args, user_in, user_patch = UserOut(), UserListOut(), UserArgs(), UserIn(), UserPatch()
+user_out, user_list_out, user_args, user_in, user_patch = UserRecord(), UserListOut(), UserArgs(), UserIn(), UserPatch()

@@ -1,0 +1,41 @@
+"""GET /api/v1/households, /households/<id>, /households/<id>/debts (clerks and admins)."""
+from flask import Blueprint
+
+from ..auth.service import authenticate
+from ..openapi import EXTRA
+from ..schemas_util import load_args
+from . import schemas as s
+from . import service
+
+bp = Blueprint("households", __name__, url_prefix="/api/v1/households")
+
+
+@bp.get("")
+@authenticate("clerk", "admin")
+def search():
+    """Households by name, pinyin initials, room (3-2-501), household number or phone tail."""
+    a = load_args(s.search_args)
+    return s.household_list.dump(service.search(a["q"], a["project"], a["building"], a["status"], a["in_arrears"],
+                                                a["page"], a["per_page"]))
+
+
+@bp.get("/<household_id>")
+@authenticate("clerk", "admin")
+def detail(household_id):
+    """Everything recorded about one household."""
+    return s.household_detail.dump(service.detail(household_id))
+
+
+@bp.get("/<household_id>/debts")
+@authenticate("clerk", "admin")
+def debts(household_id):
+    """Each season still owed, with its limitation date (诉讼时效)."""
+    items = service.debts_of(household_id)
+    return s.debt_list.dump({"items": items, "total": len(items)})
+
+
+EXTRA.update({
+    "households.search": (s.SearchArgs, None, s.HouseholdList, 200),
+    "households.detail": (None, None, s.HouseholdDetail, 200),
+    "households.debts": (None, None, s.DebtList, 200),
+})

@@ -1,0 +1,61 @@
+"""Households on the wire (OFFICE.md, Estate and households)."""
+from marshmallow import Schema, fields, validate
+
+from ..schemas_util import PageArgs
+
+STATUSES = ["active", "suspended", "not_opened", "disconnected"]
+
+
+class SearchArgs(PageArgs):
+    q = fields.String(load_default=None, validate=validate.Length(max=60))
+    project = fields.String(load_default=None, validate=validate.Length(min=1, max=80))
+    building = fields.String(load_default=None, validate=validate.Length(min=1, max=20))
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    in_arrears = fields.Boolean(load_default=False)
+
+
+class HouseholdRow(Schema):
+    id = fields.String()
+    number = fields.String(allow_none=True)
+    label = fields.String()
+    project = fields.String()
+    building = fields.String()
+    unit = fields.String()
+    room = fields.String()
+    owner_name = fields.String()
+    phone_masked = fields.String(allow_none=True)
+    area_m2 = fields.String()
+    status = fields.String()
+    balance_fen = fields.Integer()
+    dunning_stage = fields.String()
+    collector = fields.String(allow_none=True)
+
+
+class HouseholdList(Schema):
+    items = fields.List(fields.Nested(HouseholdRow))
+    total = fields.Integer()
+
+
+class HouseholdDetail(HouseholdRow):
+    category = fields.String()
+    area_source = fields.String()
+    area_checked_on = fields.String(allow_none=True)
+    loop_type = fields.String()
+    owners = fields.List(fields.Dict())
+    payers = fields.List(fields.Dict())
+    bills = fields.List(fields.Dict())
+    payments = fields.List(fields.Dict())
+    adjustments = fields.List(fields.Dict())
+    field_records = fields.List(fields.Dict())
+    suspensions = fields.List(fields.Dict())
+    complaints = fields.List(fields.Dict())
+    documents = fields.List(fields.Dict())
+    debts = fields.List(fields.Dict())
+
+
+class DebtList(Schema):
+    items = fields.List(fields.Dict())
+    total = fields.Integer()
+
+
+search_args, household_list, household_detail, debt_list = SearchArgs(), HouseholdList(), HouseholdDetail(), DebtList()
