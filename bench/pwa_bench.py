@@ -87,11 +87,11 @@ def sign_in(page, url, user):
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", f"demo-{user}")
     page.click("form button[type=submit]")
-    page.wait_for_function("window.__hlReady && document.querySelectorAll('.tree .row').length > 0", timeout=60000)
-    page.wait_for_function("document.querySelector('[data-testid=waiting]').dataset.count === '0'"
+    page.wait_for_function("() => window.__hlReady && document.querySelectorAll('.tree .row').length > 0", timeout=60000)
+    page.wait_for_function("() => document.querySelector('[data-testid=waiting]').dataset.count === '0'"
                            " && !document.querySelector('[data-testid=sync]').disabled", timeout=60000)
     page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def cold_start(p, profile, url, runs):
@@ -103,7 +103,7 @@ def cold_start(p, profile, url, runs):
         page = ctx.pages[0] if ctx.pages else ctx.new_page()
         t0 = time.perf_counter()
         page.goto(url + "/app/")
-        page.wait_for_function("window.__hlReady && document.querySelectorAll('.tree .row').length > 0", timeout=60000)
+        page.wait_for_function("() => window.__hlReady && document.querySelectorAll('.tree .row').length > 0", timeout=60000)
         wall = (time.perf_counter() - t0) * 1000
         ready = page.evaluate("window.__hlReady")
         out.append((ready["at"], wall, ready["households"]))
@@ -139,10 +139,10 @@ def main():
         page = ctx.pages[0] if ctx.pages else ctx.new_page()
         ctx.set_offline(True)
         page.goto(srv.url + "/app/")
-        page.wait_for_function("window.__hlReady")
+        page.wait_for_function("() => window.__hlReady")
         page.evaluate(FILL, a.households)
         page.reload()  # first start after a big change rebuilds and saves the compact index
-        page.wait_for_function("window.__hlReady && document.querySelectorAll('.tree .row').length > 0", timeout=120000)
+        page.wait_for_function("() => window.__hlReady && document.querySelectorAll('.tree .row').length > 0", timeout=120000)
         rebuild_ms = page.evaluate("window.__hlReady.at")
         ctx.close()
         big = cold_start(p, profile, srv.url, a.runs)
@@ -158,7 +158,7 @@ def main():
         ctx.set_offline(True)
         page = ctx.pages[0] if ctx.pages else ctx.new_page()
         page.goto(srv.url + "/app/")
-        page.wait_for_function("window.__hlReady && window.__hlReady.households > 1000", timeout=60000)
+        page.wait_for_function("() => window.__hlReady && window.__hlReady.households > 1000", timeout=60000)
         print(f"\nsearch in {a.households} cached households (median of 21 runs of the in-memory index;"
               " baseline: one IndexedDB scan per keystroke)")
         sample = page.evaluate("window.heatledger.index.rows[12345 % window.heatledger.index.rows.length]")
@@ -187,12 +187,12 @@ def main():
         ctx.set_offline(True)
         page.evaluate("""async (ids) => { for (let i = 0; i < 200; i++) await window.heatledger.record(
             {type: 'payment', household_id: ids[i % ids.length], data: {amount_fen: 1000 + i, method: 'cash'}}, {label: 'bench'}); }""", ids)
-        page.wait_for_function("document.querySelector('[data-testid=waiting]').dataset.count === '200'")
+        page.wait_for_function("() => document.querySelector('[data-testid=waiting]').dataset.count === '200'")
         ctx.set_offline(False)
         page.wait_for_timeout(50)
         t0 = time.perf_counter()
         page.evaluate("window.heatledger.syncNow()")
-        page.wait_for_function("document.querySelector('[data-testid=waiting]').dataset.count === '0'")
+        page.wait_for_function("() => document.querySelector('[data-testid=waiting]').dataset.count === '0'")
         cycle = (time.perf_counter() - t0) * 1000
         ctx.close()
         print(f"\nsync cycle on loopback: push 200 payments (1 batch) + pull their households: {cycle:.0f} ms;"

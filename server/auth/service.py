@@ -193,5 +193,6 @@ def authenticate(*roles: str, allow_revoked: bool = False, needs_device: bool = 
                 raise ApiError("forbidden", {"reason": "a console sign-in has no device: sign in from the app"})
             g.user, g.device, g.console_session = user, device, session
             return view(*args, **kwargs)
+        inner.roles = roles  # read by the role matrix test (tests/server/test_role_matrix.py)
         return inner
     return wrap

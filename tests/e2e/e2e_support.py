@@ -66,21 +66,21 @@ def sign_in(page, server, username):
     page.fill("input[name=password]", f"demo-{username}")
     page.click("form[data-testid=login-form] button[type=submit]")
     page.wait_for_selector("header.top")
-    page.wait_for_function("window.__hlReady && document.querySelectorAll('.tree .row').length > 0")
+    page.wait_for_function("() => window.__hlReady && document.querySelectorAll('.tree .row').length > 0")
     wait_synced(page)
 
 
 def wait_synced(page, timeout=20000):
     """Until the outbox is empty and no sync is running."""
     page.wait_for_function(
-        "document.querySelector('[data-testid=waiting]')?.dataset.count === '0'"
+        "() => document.querySelector('[data-testid=waiting]')?.dataset.count === '0'"
         " && !document.querySelector('[data-testid=sync]')?.disabled", timeout=timeout)
 
 
 def wait_sw_ready(page):
     """Until a service worker controls the page, so that a reload works offline."""
     page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
 
 
 def session_of(page):

@@ -74,7 +74,7 @@ def test_a_day_offline_keeps_every_op_and_the_server_gets_each_exactly_once(serv
     # reload offline: everything is still there, the card shows the pending payment on top
     page.reload()
     page.wait_for_selector("header.top")
-    page.wait_for_function("document.querySelector('[data-testid=waiting]').dataset.count === '4'")
+    page.wait_for_function("() => document.querySelector('[data-testid=waiting]').dataset.count === '4'")
     page.goto(f"{server.url}/app/#/h/{a}")
     page.wait_for_selector("[data-testid=household-card]")
     assert "待同步" in page.inner_text("[data-testid=payment] >> nth=0")
@@ -150,7 +150,7 @@ def test_a_lost_push_answer_is_not_applied_twice(server, new_context):
             break
         page.wait_for_timeout(100)
     assert calls["n"] == 1
-    page.wait_for_function("!document.querySelector('[data-testid=sync]').disabled")
+    page.wait_for_function("() => !document.querySelector('[data-testid=sync]').disabled")
     assert waiting_count(page) == 1, "the op stays while its fate is unknown"
     page.click("[data-testid=sync]")  # or the 5 s retry timer
     wait_synced(page)
@@ -170,7 +170,7 @@ def test_two_tabs_recording_at_once_never_reuse_a_seq_or_a_receipt_number(server
     sign_in(tab1, server, "c03")
     tab2 = ctx.new_page()
     open_app(tab2, server)
-    tab2.wait_for_function("window.heatledger && document.querySelectorAll('.tree .row').length > 0")
+    tab2.wait_for_function("() => window.heatledger && document.querySelectorAll('.tree .row').length > 0")
     a, b = households_in_arrears(tab1, 2)
     ctx.set_offline(True)
     burst = """([hid, n]) => { window.__burst = Promise.all(Array.from({length: n}, (_, i) =>

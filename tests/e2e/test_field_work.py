@@ -264,5 +264,5 @@ def test_field_forms_keep_to_the_servers_limits_and_a_refusal_names_its_field(se
         status=503, content_type="application/json",
         body=json.dumps({"error": {"code": "service_unavailable", "message": "服务暂不可用", "details": {}}})))
     page.click("[data-testid=sync]")
-    page.wait_for_function("document.querySelector('[data-testid=sync-error]')?.textContent.includes('服务器暂时不可用')")
+    page.wait_for_function("() => document.querySelector('[data-testid=sync-error]')?.textContent.includes('服务器暂时不可用')")
     ctx.unroute("**/api/v1/sync/**")

@@ -130,7 +130,7 @@ async function loadDaily() {
   const t = data.totals;
   const byMethod = Object.entries(t.by_method || {}).map(([m, v]) => `${METHODS[m] || m} ${yuan(v.amount_fen ?? v)}`).join(' · ');
   $('#daily-summary').innerHTML = `<div class="kpi"><div>笔数 Entries<b>${t.count}</b></div><div>合计 Total<b>${yuan(t.amount_fen)}</b></div>
-    <div>按方式 By method<b style="font-size:1rem">${byMethod || '—'}</b></div>
+    <div>按方式 By method<b class="big">${byMethod || '—'}</b></div>
     <div>状态 State<b>${data.closed ? '已日结 closed' : '未日结 open'}</b></div></div>${closedLine(data.closed)}`;
   $('#daily-rows').innerHTML = data.entries.map((e) => `<tr><td>${esc(e.receipt_no)}</td><td>${esc(e.project || '')} ${esc(e.label)}</td><td>${esc(e.collector)}</td>
     <td>${esc(METHODS[e.method] || e.method)}</td><td class="num">${yuan(e.amount_fen)}</td>

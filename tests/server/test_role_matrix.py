@@ -1,0 +1,77 @@
+"""Issue 12, item 8: every route of the API × no token, collector, clerk, admin.
+
+The roles each endpoint allows are pinned here (PROTOCOL.md, Authentication; OFFICE.md: a collector gets
+403 on the office's API, an endpoint marked (admin) answers 403 to a clerk). A route added without a line
+here fails; a route whose decorator allows other roles than pinned fails; and each identity is tried
+against each route: allowed → never 401 or 403, refused → 403 (401 without a token)."""
+import re
+
+import pytest
+
+PUBLIC = {"auth.login", "openapi.openapi"}
+EVERYONE, OFFICE, ADMIN = ("collector", "clerk", "admin"), ("clerk", "admin"), ("admin",)
+ROLES = {
+    "auth.logout": EVERYONE, "auth.password": EVERYONE,
+    "sync_api.pull": EVERYONE, "sync_api.push": EVERYONE, "sync_api.put_attachment": EVERYONE,
+    "sync_api.get_attachment": EVERYONE, "sync_api.import_outbox": OFFICE,
+    "review.list_items": OFFICE, "review.resolve": OFFICE, "review.rejected": OFFICE,
+    "admin.devices": ADMIN, "admin.revoke": ADMIN, "admin.assignments": ADMIN, "admin.buildings": OFFICE,
+    "fees.settings": OFFICE, "fees.put_setting": ADMIN, "fees.seasons": OFFICE, "fees.create_season": ADMIN,
+    "fees.patch_season": ADMIN, "fees.put_rates": ADMIN, "fees.issue_bills": ADMIN,
+    "ledgers.daily": OFFICE, "ledgers.close": OFFICE, "ledgers.weekly": OFFICE, "ledgers.monthly": OFFICE,
+    "ledgers.total": OFFICE, "documents.notices": OFFICE, "documents.lawyer_letters": OFFICE,
+    "documents.job": OFFICE, "documents.job_file": OFFICE,
+    "users.list_users": ADMIN, "users.create_user": ADMIN, "users.update_user": ADMIN,
+    "audit.entries": OFFICE, "households.search": OFFICE, "households.detail": OFFICE, "households.debts": OFFICE,
+    "estate.projects": OFFICE, "estate.grid": OFFICE,
+}
+PATH_VALUES = {"sha256": "0" * 64, "item_id": "1", "device_id": "00000000-0000-0000-0000-000000000000",
+               "username": "c05", "key": "suspension", "season_id": "2026-2027", "job_id": "nope",
+               "household_id": "nope", "building_id": "1"}
+
+
+def api_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+def test_every_api_route_is_pinned_and_its_decorator_allows_exactly_the_pinned_roles(app):
+    seen = {}
+    for rule, _ in api_routes(app):
+        view = app.view_functions[rule.endpoint]
+        seen[rule.endpoint] = None if rule.endpoint in PUBLIC else getattr(view, "roles", "not authenticated")
+    assert set(seen) == set(ROLES) | PUBLIC, set(seen) ^ (set(ROLES) | PUBLIC)
+    wrong = {e: r for e, r in seen.items() if e not in PUBLIC and tuple(sorted(r)) != tuple(sorted(ROLES[e]))}
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("who", ["none", "collector", "clerk", "admin"])
+def test_each_identity_is_let_in_exactly_where_its_role_is_allowed(app, client, phone, clerk, admin, who):
+    identity = {"none": None, "collector": phone, "clerk": clerk, "admin": admin}[who]
+    headers = {"Accept-Language": "en", **(identity.headers if identity else {})}
+    wrong = []
+    for rule, method in api_routes(app):
+        if rule.endpoint in PUBLIC or rule.endpoint == "auth.logout":  # logout would end the identity's token
+            continue
+        path = _fill(rule)
+        r = client.open(path, method=method, json={}, headers=headers)
+        if who == "none":
+            ok = r.status_code == 401
+        elif who in ROLES[rule.endpoint]:
+            ok = r.status_code not in (401, 403) or (r.status_code == 403 and r.get_json()["error"]["code"]
+                                                     == "device_mismatch")
+        else:
+            ok = r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
+        if not ok:
+            wrong.append((method, path, r.status_code, r.get_json()))
+    assert not wrong, wrong
+
+
+def _fill(rule) -> str:
+    """The route with a plausible value in each of its parts (the role is checked before the part is read)."""
+    path = rule.rule
+    for whole, name in re.findall(r"(<(?:[^:<>]+:)?([^<>]+)>)", path):
+        path = path.replace(whole, PATH_VALUES.get(name, "x"))
+    return path
