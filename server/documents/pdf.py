@@ -9,8 +9,28 @@ from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
-STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "documents" / "print.css"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "documents"
+STYLESHEET = TEMPLATES / "print.css"
+
+
+class OwnFilesOnly(URLFetcher):
+    """WeasyPrint fetches nothing but the project's own print files and inline data (issue 15, item 8): a
+    value that slipped into the HTML as markup (an owner named `<img src="http://127.0.0.1:9/x">`) makes no
+    connection to any host, nor reads any other file of the machine."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith("file://"):
+            path = Path(url[len("file://"):].split("?")[0]).resolve()
+            if path.is_relative_to(TEMPLATES):
+                return super().fetch(path.as_uri(), headers)
+        raise ValueError(f"not one of the project's print files: {url[:80]}")
+
+
+_FETCHER = OwnFilesOnly(allowed_protocols=("file", "data"), allow_redirects=False)
 _lock = threading.Lock()
 _fonts: FontConfiguration | None = None
 _css: CSS | None = None
@@ -20,7 +40,7 @@ def _prepared() -> tuple[FontConfiguration, CSS]:
     global _fonts, _css
     if _css is None:
         _fonts = FontConfiguration()
-        _css = CSS(filename=str(STYLESHEET), font_config=_fonts)
+        _css = CSS(filename=str(STYLESHEET), font_config=_fonts, url_fetcher=_FETCHER)
     return _fonts, _css
 
 
@@ -28,7 +48,7 @@ def render(html: str) -> bytes:
     """One HTML document as one PDF."""
     with _lock:
         fonts, css = _prepared()
-        return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)
+        return HTML(string=html, url_fetcher=_FETCHER).write_pdf(stylesheets=[css], font_config=fonts)
 
 
 def render_many(htmls: list[str], on_each=None) -> tuple[bytes, list[int]]:
@@ -41,7 +61,7 @@ def render_many(htmls: list[str], on_each=None) -> tuple[bytes, list[int]]:
     for i, html in enumerate(htmls):
         with _lock:
             fonts, css = _prepared()
-            document = HTML(string=html).render(stylesheets=[css], font_config=fonts)
+            document = HTML(string=html, url_fetcher=_FETCHER).render(stylesheets=[css], font_config=fonts)
         first = first or document
         starts.append(len(pages) + 1)
         pages.extend(document.pages)
