@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 # code: (HTTP status, zh-CN, en)
 CATALOGUE = {
     "bad_request": (400, "请求格式不正确", "The request is malformed"),
-    "invalid_text": (400, "请求中含有无法保存的字符（空字符或残缺的表情符号）",
-                     "The request holds a character that cannot be stored (NUL or half an emoji)"),
-    "too_deep": (400, "请求的嵌套层级过深", "The request nests too deep"),
+    # Also the codes of one rejected operation of a push, which is then kept for a clerk.
+    "invalid_text": (400, "含有无法保存的字符（空字符或残缺的表情符号）",
+                     "It holds a character that cannot be stored (NUL or half an emoji)"),
+    "too_deep": (400, "嵌套层级过深", "It nests too deep"),
     "validation_failed": (400, "请求内容未通过校验", "The request did not pass validation"),
     "hash_mismatch": (400, "文件内容与其哈希值不符", "The body does not match its sha256"),
     "unsupported_media_type": (415, "只接受 JPEG、PNG 或 WebP 图片", "Only JPEG, PNG or WebP images are accepted"),
@@ -45,6 +46,17 @@ CATALOGUE = {
                      "Only a day that is over can be closed (payments synced today still post to today)"),
     "day_closed": (409, "该日已日结，日帐不再变动", "This day is already closed; its ledger no longer changes"),
     "job_not_ready": (409, "任务尚未完成，暂无文件", "The job has not finished; there is no file yet"),
+    # Why one operation of a push was rejected (results[i].error, PROTOCOL.md, Push): the push itself
+    # answers 200, so these have no HTTP status of their own.
+    "malformed_operation": (None, "操作不是 JSON 对象", "The operation is not a JSON object"),
+    "unknown_type": (None, "未知的操作类型", "Unknown operation type"),
+    "missing_field": (None, "缺少必填字段", "A required field is missing"),
+    "invalid_field": (None, "字段格式不正确", "A field is malformed"),
+    "amount_out_of_range": (None, "金额须在 0.01 元至 100 万元之间", "The amount must be from 1 fen to 1,000,000 yuan"),
+    "unknown_household": (None, "找不到该住户", "Unknown household"),
+    "unknown_season": (None, "找不到该采暖季", "Unknown season"),
+    "unknown_payment": (None, "找不到要作废的收款", "The payment to void is unknown"),
+    "op_id_reused": (None, "该操作编号已用于另一操作", "This op_id was already used for another operation"),
 }
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

@@ -22,11 +22,10 @@ from sync.vacancy import decide_vacancy_application
 from ..billing import service as billing
 from ..fees.service import fee_rules
 from ..changes import audit, begin_write, touch
-from ..errors import ApiError
+from ..errors import ApiError, message
 from ..extensions import db
 from ..models import (Bill, Building, Device, FieldRecord, Household, Payment, Project, Quarantine, ReviewItem,
                       Season, SuspensionApplication, User, utcnow)
-from ..sync_api.batch import op_error_message
 from ..sync_api.records import label
 from ..timefmt import iso_utc
 
@@ -94,7 +93,7 @@ def list_rejected(page: int, per_page: int) -> dict:
             sent = None
         sent = sent if isinstance(sent, dict) else {}
         items.append({"id": q.id, "op_id": q.op_id, "error_code": q.error_code,
-                      "message": op_error_message(q.error_code), "collector": collector, "device_code": device_code,
+                      "message": message(q.error_code), "collector": collector, "device_code": device_code,
                       "type": str(sent["type"])[:40] if "type" in sent else None,
                       "household_id": _household_ref(sent.get("household_id")),
                       "received_at": iso_utc(q.received_at), "raw": q.raw[:RAW_SHOWN]})

@@ -16,7 +16,7 @@ from sync.ops import Op, OpError, payload_hash, payload_text, valid_op_id, valid
 
 from ..changes import EncodedJSON, audit_rows, execute_rows, insert_rows, touch
 from ..config import JSON_TEXT
-from ..errors import message, wants_english
+from ..errors import message
 from ..extensions import db
 from ..models import (Allocation, Assignment, Bill, CollectionAction, FieldRecord, Household, Operation, Party,
                       Payment, Quarantine, ReviewItem, Season)
@@ -79,34 +79,8 @@ def _reads(conn) -> _Reads:
 MAX_OPS, MAX_BYTES = 500, 1024 * 1024
 
 
-# Why one operation was rejected (results[i].error): codes of the pure core, not HTTP errors, so they are
-# not in the catalogue of server/errors.py. (zh-CN, en)
-OP_ERRORS = {
-    "malformed_operation": ("操作不是 JSON 对象", "The operation is not a JSON object"),
-    "unknown_type": ("未知的操作类型", "Unknown operation type"),
-    "missing_field": ("缺少必填字段", "A required field is missing"),
-    "invalid_field": ("字段格式不正确", "A field is malformed"),
-    "amount_out_of_range": ("金额须在 0.01 元至 100 万元之间", "The amount must be from 1 fen to 1,000,000 yuan"),
-    "unknown_household": ("找不到该住户", "Unknown household"),
-    "unknown_season": ("找不到该采暖季", "Unknown season"),
-    "invalid_text": ("文字中含有无法保存的字符（空字符或残缺的表情符号），已留存待核查",
-                     "The text holds a character that cannot be stored (NUL or half an emoji); kept for a clerk"),
-    "too_deep": ("操作嵌套层级过深，已留存待核查", "The operation nests too deep; kept for a clerk"),
-    "unknown_payment": ("找不到要作废的收款", "The payment to void is unknown"),
-    "op_id_reused": ("该操作编号已用于另一操作", "This op_id was already used for another operation"),
-}
-
-
-def op_error_message(code: str) -> str:
-    """Why an operation was rejected, in the request's language."""
-    if code in OP_ERRORS:
-        zh, en = OP_ERRORS[code]
-        return en if wants_english() else zh
-    return message(code)
-
-
 def _error(code: str, details: dict) -> dict:
-    return {"code": code, "message": op_error_message(code), "details": details}
+    return {"code": code, "message": message(code), "details": details}
 
 
 # Rejected before anything else reads them: such an operation is kept only in quarantine, as escaped text.
