@@ -33,6 +33,8 @@ SCHEMAS = {
     "review.list_items": (review_s.ReviewArgs, None, review_s.ReviewListOut, 200),
     "review.resolve": (None, review_s.ResolveIn, review_s.ReviewItemOut, 200),
     "review.rejected": (review_s.PageArgs, None, review_s.RejectedListOut, 200),
+    "review.detail": (None, None, review_s.ReviewDetailOut, 200),
+    "review.bulk": (None, review_s.BulkIn, review_s.BulkOut, 200),
     "admin.devices": (None, None, None, 200),
     "admin.revoke": (None, None, admin_s.DeviceOut, 200),
     "admin.assignments": (None, admin_s.AssignmentsIn, admin_s.AssignmentsOut, 200),
