@@ -39,6 +39,7 @@ SCHEMAS = {
     "admin.revoke": (None, None, admin_s.DeviceOut, 200),
     "admin.assignments": (None, admin_s.AssignmentsIn, admin_s.AssignmentsOut, 200),
     "admin.buildings": (None, None, admin_s.BuildingsOut, 200),
+    "admin.schedule": (None, None, None, 200),
     "fees.settings": (None, None, None, 200),
     "fees.put_setting": (None, fees_s.SettingIn, None, 200),
     "fees.seasons": (None, None, None, 200),
