@@ -64,7 +64,9 @@ $('#login').addEventListener('submit', async (e) => {
 $('#logout').addEventListener('click', signOut);
 
 document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => show(b.dataset.tab)));
+let shown = null;
 function show(tab) {
+  shown = tab;
   document.querySelectorAll('nav button').forEach((b) => b.classList.toggle('active', b.dataset.tab === tab));
   document.querySelectorAll('main section').forEach((s) => { s.hidden = s.id !== 'tab-' + tab; });
   ({ review: loadReview, rejected: loadRejected, daily: loadDaily, weekly: loadWeekly, monthly: loadMonthly, total: loadTotal, documents: () => {} })[tab]();
@@ -273,6 +275,6 @@ async function start() {
     $('#doc-project').innerHTML = estate.map((p) => `<option value="${esc(p.project)}">${esc(p.project)}</option>`).join('');
     fillBuildings();
   } catch { /* the form then offers nothing to choose, and says so on submit */ }
-  show('review');
+  if (!shown) show('review'); // unless the clerk already chose a tab while this loaded
 }
 if (token) start();
