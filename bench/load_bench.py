@@ -9,7 +9,8 @@ and on PostgreSQL with --database-url (an empty database made on that server and
 --postgres (a throwaway server by scripts/pg.sh, stopped after). The demo database has one building of 40
 households per collector (users l001 … made directly in the database, since no API creates users yet; each
 is given its own building through PUT /api/v1/admin/assignments/<username>). --history N adds old payments
-until the journal holds N (bench/big_db.py), for the issue's 1,000,000-payment case.
+until the journal holds N (bench/big_db.py), for the issue's 1,000,000-payment case (with --households
+100000, say, so that a household has ten payments, not a hundred).
 
 Each collector signs in first, one after the other (a phone's sign-in lasts 30 days: a morning's cycles
 start signed in; --login-in-load signs in inside the cycle instead). Then each, on a thread: pulls its
@@ -371,8 +372,9 @@ def run_invariants(database_url) -> str:
 
 # --- one run
 
-def prepare(database_url, collectors, history=0) -> LiveServer:
-    server = LiveServer(households=collectors * PER_BUILDING, database_url=database_url, workers=2)
+def prepare(database_url, collectors, history=0, households=0) -> LiveServer:
+    """The demo database (households: at least one building per collector), old payments, the collectors."""
+    server = LiveServer(households=max(households, collectors * PER_BUILDING), database_url=database_url, workers=2)
     server.prepare()
     if history:
         from bench.big_db import add_history
@@ -490,7 +492,7 @@ def run_engine(label, database_url, args) -> bool:
             url, drop = postgres_database(database_url)
         server = None
         try:
-            server = prepare(url, args.collectors, args.history)
+            server = prepare(url, args.collectors, args.history, args.households)
             names = [f"l{i + 1:03d}" for i in range(args.collectors)]
             assign(server, names)
             stats, elapsed, result = load(server, names, args, concurrency)
@@ -518,6 +520,9 @@ def main():
     parser.add_argument("--login-in-load", action="store_true",
                         help="sign in inside each cycle, under load (default: all sign in before the morning)")
     parser.add_argument("--history", type=int, default=0, help="old payments to reach this many in the journal")
+    parser.add_argument("--households", type=int, default=0,
+                        help="demo households in all (default: one building of 40 per collector); the collectors "
+                             "work the first buildings, the demo's c01…c05 the rest")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL (scripts/pg.sh)")
     parser.add_argument("--no-sqlite", action="store_true")
