@@ -71,7 +71,9 @@ def load_args(schema):
 # Every integer a request may carry is bounded (issue 11): past these, a 400, never a number too large for a
 # 64-bit column or an OFFSET (SQLite's OverflowError was a 500).
 MAX_PAGE = 1_000_000
-MAX_ID = 2**63 - 1  # integer ids in routes (id_rule)
+# Integer ids (routes, bodies): the primary keys are INTEGER columns, 32-bit on PostgreSQL, where a larger
+# number in a query is an error, not a row that is not there.
+MAX_ID = 2**31 - 1
 
 
 class PageArgs(Schema):

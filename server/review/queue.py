@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ..errors import ApiError
 from ..extensions import db
 from ..models import (Allocation, Bill, Building, Household, Operation, Payment, Project, ReviewItem, User)
+from ..schemas_util import MAX_ID
 from ..sync_api.records import label
 from ..timefmt import SHANGHAI, iso_utc
 
@@ -112,7 +113,7 @@ def _entry(first: ReviewItem, group: list[ReviewItem], household, users, names, 
 
 def detail(item_id: int) -> dict:
     """One entry with what a clerk needs to decide it, side by side."""
-    item = db.session.get(ReviewItem, item_id) if 0 < item_id < 2**63 else None
+    item = db.session.get(ReviewItem, item_id) if 0 < item_id <= MAX_ID else None
     if item is None:
         raise ApiError("not_found")
     first = item.id if not item.op_id else db.session.scalar(

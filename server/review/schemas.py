@@ -1,7 +1,7 @@
 """Review queue wire format (PROTOCOL.md, Clerk and admin API)."""
 from marshmallow import Schema, fields, validate
 
-from ..schemas_util import PageArgs
+from ..schemas_util import MAX_ID, PageArgs
 
 DECISIONS = ["accept", "void", "rebill", "dismiss"]
 
@@ -43,7 +43,7 @@ class ReviewDetailOut(ReviewItemOut):
 
 
 class BulkIn(Schema):
-    item_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**63 - 1)), required=True,
+    item_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=MAX_ID)), required=True,
                            validate=validate.Length(min=1, max=500))
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))

@@ -28,6 +28,7 @@ from ..models import (Bill, Building, Device, FieldRecord, Household, Payment, P
                       Season, SuspensionApplication, User, utcnow)
 from ..sync_api.records import label
 from ..timefmt import iso_utc
+from ..schemas_util import MAX_ID
 from . import queue
 
 PAYMENT_FLAGS = {"overpaid", "out_of_scope", "receipt_duplicate", "duplicate_suspect", "clock_skew",
@@ -92,7 +93,7 @@ def list_rejected(page: int, per_page: int) -> dict:
 def resolve(item_id: int, decision: str, reason: str, clerk: User) -> dict:
     """Decide an entry of the queue: the item and every open item of the same operation (one decision for
     all its flags). The effect on money or billing is carried out once per kind, each item audited."""
-    if not 0 < item_id < 2**63:  # beyond any id the database can hold
+    if not 0 < item_id <= MAX_ID:  # beyond any id the database can hold
         raise ApiError("not_found")
     begin_write()
     item = db.session.get(ReviewItem, item_id, with_for_update=True)
