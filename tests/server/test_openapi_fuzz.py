@@ -1,0 +1,146 @@
+"""The whole OpenAPI document, fuzzed (issue 11, "Hardening", part 4): every operation of
+GET /api/v1/openapi.json × {no token, collector c01, clerk, admin} × {positive, negative} cases. No 5xx, every
+error in PROTOCOL.md's one JSON shape, no household outside c01's scope in any answer to c01, 401 without a
+token, 403 for a collector off the phone's endpoints (tests/openapi_fuzz.py judges). An endpoint joins the run
+by joining the document; one that Flask serves under /api/v1 but the document lacks fails here too.
+
+Bounded for the suite (about two minutes on SQLite on two cores); bench/fuzz_bench.py runs it longer.
+"""
+import json
+import logging
+import warnings
+
+import pytest
+import sqlalchemy as sa
+
+from tests import openapi_fuzz as fuzz
+from tests.conftest import Phone
+from tests.invariants import check_invariants
+
+# Cases per operation per identity and mode: 29 operations × 8 runs × 25 ≈ 5,800 requests, about 90 s here.
+EXAMPLES = 25
+
+
+@pytest.fixture
+def quiet_errors():
+    """A 5xx is judged by its answer; its traceback in the log would only bury the report."""
+    logger = logging.getLogger("server.errors")
+    level, logger.level = logger.level, logging.CRITICAL
+    yield
+    logger.setLevel(level)
+
+
+def households_everywhere():
+    from server.extensions import db
+    from server.models import Household
+    return set(db.session.scalars(sa.select(Household.id)))
+
+
+@pytest.mark.parametrize("mode", list(fuzz.MODES))
+@pytest.mark.parametrize("identity", fuzz.IDENTITIES)
+def test_every_operation_of_the_openapi_document_answers_well(app, client, identity, mode, quiet_errors):
+    c01 = Phone(client, "c01")
+    c01.pull_all()  # c01's scope as its phone sees it, before anything can move
+    scope = set(c01.households)
+    everywhere = households_everywhere()
+    assert scope and everywhere - scope, "the scope check needs households inside and outside c01's scope"
+    me = None if identity == "none" else c01 if identity == "collector" else Phone(client, fuzz.USERNAMES[identity])
+    who = fuzz.Identity(identity, me.headers if me else {}, me.device_id if me else None)
+    judge = fuzz.Judge(app.url_map.bind("localhost"), scope, everywhere)
+    # pushes name households of both sides of the scope line: the out-of-scope ones must come back flagged,
+    # never as a household record
+    real = sorted(scope)[:3] + sorted(everywhere - scope)[:3]
+
+    schema = fuzz.load_schema_wsgi(app)
+    operations = fuzz.operations(schema)
+    document = client.get("/api/v1/openapi.json").get_json()
+    for operation in operations:
+        fuzz.run_operation(operation, who, mode, judge, EXAMPLES, lambda case, headers: case.call(headers=headers),
+                           real)
+
+    ran = {key for (i, m, key), n in judge.cases.items() if n > 0}
+    assert ran == fuzz.document_operations(document), "every operation of the document ran"
+    assert not [f for f in judge.failures if not f.known]
+    if judge.known:  # excused only while another engineer fixes them; each has a strict xfail below
+        warnings.warn(f"known failures met as {identity} ({mode}): {dict(judge.known)}")
+    check_invariants()
+
+
+def test_every_route_flask_serves_under_api_v1_is_in_the_openapi_document(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    missing = fuzz.flask_operations(app) - fuzz.document_operations(document)
+    assert not missing, f"served but not in the document, so never fuzzed: {sorted(missing)}"
+
+
+def test_a_route_left_out_of_the_document_is_caught(app, client):
+    """The check above can fail: a route served without a schema entry shows up as missing."""
+    app.add_url_rule("/api/v1/undocumented", "undocumented", lambda: {}, methods=["GET"])
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert fuzz.flask_operations(app) - fuzz.document_operations(document) == {("GET", "/api/v1/undocumented")}
+
+
+def test_only_signing_in_and_the_document_itself_need_no_token_in_the_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    public = {(m.upper(), p) for p, item in document["paths"].items() for m, op in item.items() if not op.get("security")}
+    assert public == fuzz.PUBLIC
+
+
+def test_the_judge_sees_a_household_outside_the_scope_anywhere_in_an_answer(app, client):
+    """The scope check is not vacuous: an id of another collector's household, deep in a body, is caught;
+    one the caller named itself, or one a pull lists as removed, is not."""
+    c01 = Phone(client, "c01")
+    c01.pull_all()
+    outsider = sorted(households_everywhere() - set(c01.households))[0]
+    judge = fuzz.Judge(app.url_map.bind("localhost"), set(c01.households), households_everywhere())
+
+    class Case:
+        method, path, formatted_path, query, path_parameters, headers = "GET", "/api/v1/sync/pull", \
+            "/api/v1/sync/pull", {}, {}, {}
+        body = None
+
+    class Answer:
+        def __init__(self, body):
+            self.status_code, self.headers = 200, {"content-type": ["application/json"]}
+            self.content = json.dumps(body).encode()
+            self.request = type("R", (), {"method": "GET", "url": "/api/v1/sync/pull", "headers": {}, "body": None})
+
+    assert judge.judge(Case(), Answer({"households": [{"bills": [{"note": f"see {outsider}"}]}]}), "collector", "x")
+    assert not judge.judge(Case(), Answer({"households": [], "removed": [outsider]}), "collector", "x")
+    Case.query = {"cursor": outsider}
+    assert not judge.judge(Case(), Answer({"households": [{"id": outsider}]}), "collector", "x")
+
+
+# --- known failures, handed over to the engineer hardening errors.py, schemas_util.py, sync/ops.py and
+# ledgers/schemas.py (issue 11, parts 1-3). tests/openapi_fuzz.py known_cause() excuses exactly these in the
+# run above; each reproduction here is a strict xfail, so the day it is fixed this fails and the excuse
+# goes. Nothing is skipped silently.
+
+def _well_formed(r):
+    assert r.status_code < 500, r.get_data(as_text=True)[:300]
+    assert r.mimetype == "application/json" and set(r.get_json()["error"]) == {"code", "message", "details"}
+
+
+@pytest.mark.xfail(strict=True, reason="known: a lone UTF-16 surrogate reaches the database encoder (500)")
+def test_known_a_lone_surrogate_in_a_login_is_a_400(client, quiet_errors):
+    _well_formed(client.post("/api/v1/auth/login", data='{"username": "\\ud83d", "password": "x"}',
+                             content_type="application/json"))
+
+
+@pytest.mark.xfail(strict=True, reason="known: a lone UTF-16 surrogate breaks the payload hash of a push (500)")
+def test_known_a_lone_surrogate_in_a_pushed_operation_is_rejected_not_a_500(client, phone, quiet_errors):
+    phone.pull_all()
+    op = phone.op("visit", sorted(phone.households)[0], {"kind": "survey", "text": "x"})
+    body = json.dumps({"device_id": phone.device_id, "ops": [op]}).replace('"x"', '"\\ud83d"')
+    r = client.post("/api/v1/sync/push", data=body, content_type="application/json", headers=phone.headers)
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+
+
+@pytest.mark.xfail(strict=True, reason="known: a body nested ~900 deep overflows the NUL check's recursion (500)")
+def test_known_a_body_nested_900_deep_is_a_400(client, quiet_errors):
+    _well_formed(client.post("/api/v1/auth/login", data='{"a":' * 900 + "1" + "}" * 900,
+                             content_type="application/json"))
+
+
+@pytest.mark.xfail(strict=True, reason="known: ledgers' page has no upper bound; beyond 64 bits the database overflows")
+def test_known_a_page_beyond_64_bits_is_a_400(client, clerk, quiet_errors):
+    _well_formed(client.get("/api/v1/ledgers/daily?date=2026-11-26&page=99999999999999999999", headers=clerk.headers))
