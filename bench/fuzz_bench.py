@@ -76,6 +76,9 @@ class InProcess:
     def call(self, case, headers):
         return case.call(headers=headers)
 
+    def get(self, path, headers):
+        return self.client.get(path, headers=headers).get_json()
+
     def adapter(self):
         return self.app.url_map.bind("localhost")
 
@@ -111,6 +114,9 @@ class Live:
 
     def call(self, case, headers):
         return case.call(base_url=self.server.url, session=self.session, headers=headers, timeout=30)
+
+    def get(self, path, headers):
+        return self.session.get(self.server.url + path, headers=headers, timeout=30).json()
 
     def adapter(self):
         from server import create_app
@@ -175,6 +181,10 @@ def main():
                 fuzz.USERNAMES[identity])
             who = fuzz.Identity(identity, me.headers if me else {}, me.device_id if me else None)
             real = sorted(scope)[:3] + sorted(everywhere - scope)[:3]
+            if not args.live:
+                fuzz.open_a_review_item(c01, sorted(everywhere - scope)[0])
+            admin = me if identity == "admin" else target.login("admin")
+            real_path = fuzz.real_path_values(lambda path: target.get(path, admin.headers))
             operations = fuzz.operations(target.schema())
             share = max(args.seconds - (time.monotonic() - started), 0) / (
                 len(operations) * len(modes) * (len(identities) - identities.index(identity)))
@@ -184,7 +194,7 @@ def main():
                     t = time.monotonic()
                     try:
                         fuzz.run_operation(operation, who, mode, judge, args.examples, target.call, real,
-                                           raise_new=False, deadline=t + share)
+                                           raise_new=False, deadline=t + share, real_path=real_path)
                     except Exception as e:  # noqa: BLE001 — a case the client could not even send
                         print(f"  {operation.label}: the run stopped: {type(e).__name__}: {str(e)[:300]}")
                     n = sum(v for (i, m, key), v in judge.cases.items()

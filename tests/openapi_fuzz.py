@@ -261,9 +261,32 @@ def fuzz_settings(examples: int):
                     derandomize=False, report_multiple_bugs=False)
 
 
-def seasoned(case, identity: Identity, real_households: list[str], draw):
+def open_a_review_item(phone, outsider: str):
+    """c01 takes money at a door outside its scope: recorded, flagged out_of_scope, a review item opens
+    (PROTOCOL.md, Push), so POST /review/{item_id}/resolve has an item to resolve."""
+    status, body = phone.push([phone.payment(outsider, 100)])
+    assert status == 200 and "out_of_scope" in body["results"][0]["flags"], body
+
+
+def real_path_values(get) -> dict[str, list[str]]:
+    """Path parameters that name something that exists, so some cases get past the 404 of an unknown id:
+    `get(path)` answers a GET as the admin. A device or username of c01 or c02 only: the admin's own device
+    revoked would turn the rest of the admin's run into 401s."""
+    values = {"item_id": [str(i["id"]) for i in get("/api/v1/review?state=open&per_page=20")["items"]],
+              "season_id": [s["id"] for s in get("/api/v1/admin/seasons")["items"]],
+              "key": sorted(get("/api/v1/admin/settings")),
+              "device_id": [d["id"] for d in get("/api/v1/admin/devices")["items"] if d["username"] in ("c01", "c02")],
+              "username": ["c01", "c02", "clerk"]}
+    return {name: v for name, v in values.items() if v}
+
+
+def seasoned(case, identity: Identity, real_households: list[str], draw, real_path=None):
     """Reach past the first guard where a random value never would: a push names the caller's device (else
-    403 device_mismatch before any operation), and some operations name real households."""
+    403 device_mismatch before any operation), some operations name real households, and some paths name
+    things that exist."""
+    for name, values in (real_path or {}).items():
+        if name in (case.path_parameters or {}) and draw(st.booleans()):
+            case.path_parameters[name] = draw(st.sampled_from(values))
     if case.path == "/api/v1/sync/push" and isinstance(case.body, dict) and "device_id" in case.body \
             and identity.device_id:
         case.body["device_id"] = identity.device_id
@@ -283,7 +306,7 @@ def _negatable(operation) -> bool:
 
 
 def run_operation(operation, identity: Identity, mode: str, judge: Judge, examples: int, call,
-                  real_households=(), raise_new=True, deadline: float | None = None):
+                  real_households=(), raise_new=True, deadline: float | None = None, real_path=None):
     """Drive one operation with `examples` cases; `call(case, headers)` sends one. New failures raise (so
     hypothesis shrinks them) unless `raise_new` is false (the bench collects them instead)."""
     real_households = list(real_households)
@@ -294,7 +317,7 @@ def run_operation(operation, identity: Identity, mode: str, judge: Judge, exampl
     def run(case, data):
         if deadline is not None and time.monotonic() > deadline:
             return
-        case = seasoned(case, identity, real_households, data.draw)
+        case = seasoned(case, identity, real_households, data.draw, real_path)
         # identity "none" adds no header: a junk Authorization that schemathesis made up stays, since no
         # made-up token is valid either
         headers = {"Accept-Language": "en", **identity.headers}
