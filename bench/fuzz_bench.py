@@ -11,7 +11,8 @@ default; with --live against a real gunicorn on 127.0.0.1 (tests/live_server.py)
 answers count too. Stops by itself: --seconds is shared out evenly between identity × mode × operation,
 and each stops at --examples cases or its share of time. Prints the cases per operation and every failure
 (method, path, identity, status, body), the known causes (being fixed elsewhere) apart from new ones.
-Exit status 1 when a new failure was found.
+Exit status 1 when a new failure was found. On SQLite each identity starts from a fresh copy of the seeded
+database; with --database-url (or --live) they share one, in the order none, collector, clerk, admin.
 """
 import argparse
 import logging
