@@ -15,6 +15,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -128,8 +129,8 @@ def known_cause(case, status: int, content_type: str) -> str | None:
         return None
     if _has_lone_surrogate(case):
         return "lone_surrogate"
-    if case.body is not None and not isinstance(case.body, (str, bytes)) and _depth(case.body) >= 300:  # RecursionError from ~330 levels here
-        return "deep_nesting"
+    if case.body is not None and not isinstance(case.body, (str, bytes)) and _depth(case.body) >= 300:
+        return "deep_nesting"  # the NUL check's RecursionError starts at ~330 levels here
     if _big_page(case):
         return "page_beyond_int64"
     return None
@@ -144,15 +145,13 @@ COLLECTOR_REACHES = PUBLIC | {("GET", "/api/v1/sync/pull"), ("POST", "/api/v1/sy
                               ("PUT", "/api/v1/attachments/{sha256}")}
 
 
-def _nul_in_request(case) -> bool:
+def _nul_in_request(response) -> bool:
     """server/errors.py refuses a NUL in the path or the query (but a pull's cursor) with 400 before any
-    view runs, for everyone alike: a malformed request, not an unauthenticated one."""
-    values = [*(case.path_parameters or {}).values()]
-    for k, v in (case.query or {}).items():
-        values.append(k)
-        if k != "cursor":
-            values += v if isinstance(v, list) else [v]
-    return any("\x00" in str(v) for v in values)
+    view runs, for everyone alike: a malformed request, not an unauthenticated one. Read from the URL that
+    was sent, as the server reads it (the case's own query can differ from what its transport encoded)."""
+    url = urlsplit(response.request.url)
+    query = parse_qsl(url.query, keep_blank_values=True, errors="replace")
+    return "\x00" in unquote(url.path) or any("\x00" in k or ("\x00" in v and k != "cursor") for k, v in query)
 
 
 class Judge:
@@ -166,14 +165,14 @@ class Judge:
         self.cases: Counter = Counter()
         self.statuses: dict = defaultdict(Counter)
 
-    def _routed(self, case) -> bool:
+    def _routed(self, case, response) -> bool:
         """Whether the request reaches a view: Flask routes its path (an unparsable path parameter is a 404
         first) and errors.py lets it through."""
         try:
             self.routes.match(case.formatted_path, method=case.method.upper())
         except (NotFound, MethodNotAllowed, RequestRedirect):
             return False
-        return not _nul_in_request(case)
+        return not _nul_in_request(response)
 
     def judge(self, case, response, identity: str, mode: str) -> list[Failure]:
         status = response.status_code
@@ -187,9 +186,10 @@ class Judge:
             problems.append("a server error")
         if status >= 400:
             problems += _error_shape(content_type, text)
-        if identity == "none" and key not in PUBLIC and status != 401 and self._routed(case):
+        routed = self._routed(case, response)
+        if identity == "none" and key not in PUBLIC and status != 401 and routed:
             problems.append("an unauthenticated call not answered 401")
-        if identity == "collector" and key not in COLLECTOR_REACHES and status != 403 and self._routed(case):
+        if identity == "collector" and key not in COLLECTOR_REACHES and status != 403 and routed:
             problems.append("a collector reached an office endpoint (not 403)")
         if identity == "collector" and 200 <= status < 300:
             leaked = _household_ids(case, text) & self.outside
