@@ -6,6 +6,7 @@ WORKDIR /src/pwa
 COPY pwa/package.json pwa/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY pwa/ ./
+COPY sync/labels.json /src/sync/labels.json
 RUN npm run build
 
 FROM python:3.11-slim-bookworm

@@ -7,9 +7,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 
 from ..errors import ApiError
 from ..extensions import db
+from ..labels import label
 from ..receipts import service as receipts
 
 bp = Blueprint("web", __name__)
+# Documents (ledger PDFs) name methods, states and flags by the one shared table: {{ label("method", e.method) }}.
+bp.add_app_template_global(label, "label")
 
 
 @bp.get("/healthz")
