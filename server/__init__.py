@@ -31,9 +31,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     for bp in (auth_bp, sync_bp, review_bp, admin_bp, web_bp, openapi_bp, fees_bp, users_bp, audit_bp,
                households_bp, estate_bp):
         app.register_blueprint(bp)
-    from . import documents, ledgers  # documents also starts the job runner and scheduler (server/jobs.py)
+    from . import documents, jobs, ledgers
     ledgers.init_app(app)
     documents.init_app(app)
+    jobs.init_app(app)  # the scheduled jobs, started with the first request a served app answers
 
     from .web.routes import init_gzip
     init_gzip(app)

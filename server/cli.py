@@ -19,7 +19,16 @@ def init_app(app):
                 return
             raise click.ClickException("demo-seed needs an empty database (it has users already)")
         summary = seed(households)
+        from .stats import gather
+        gather(db.engine)  # a bulk load: the planner's statistics of it now, not at the next refresh
         click.echo(f"demo-seed: {summary}")
+
+    @app.cli.command("analyze")
+    def analyze():
+        """Gather the planner's statistics (server/stats.py): after `db upgrade`, after a bulk import."""
+        from .stats import gather
+        gather(db.engine)
+        click.echo("analyze: planner statistics gathered")
 
     @app.cli.command("rotate-epoch")
     def rotate_epoch():

@@ -50,7 +50,7 @@ def load(overrides: dict | None = None) -> dict:
         "PWA_DIST": str(Path(__file__).resolve().parent.parent / "pwa" / "dist"),
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
         "TOKEN_DAYS": int(os.environ.get("HEATLEDGER_TOKEN_DAYS", "30")),
-        "SCHEDULER": os.environ.get("HEATLEDGER_SCHEDULER", "0") == "1",
+        "SCHEDULER": os.environ.get("HEATLEDGER_SCHEDULER", "1") != "0",
         "JSON_AS_ASCII": False,
     }
     config.update(overrides or {})

@@ -7,6 +7,9 @@ this process has opened once a second (PASSIVE: it never waits for, nor blocks, 
 writer), and SQLite's automatic checkpoint stays on as a backstop at a much larger size, should the thread
 fall behind or stop.
 
+The same thread keeps the planner's statistics true (server/stats.py): every stats.REFRESH_SECONDS it
+analyses again the tables whose size has doubled or halved since their statistics were gathered.
+
 Only the served app turns it on (server/wsgi.py): tests and command-line tools copy database files after
 closing their engines, which is safe only while closing the last connection checkpoints and removes the log,
 so no other connection may be open then.
@@ -17,6 +20,8 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from . import stats
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +58,18 @@ class _Log:
 
     def __init__(self, path: str):
         self.path, self.wal, self.seen = path, path + "-wal", None
+        self.stats_due = time.monotonic()  # at the first tick: a database may come with none, or stale ones
 
     def tick(self) -> bool:
         """False once the database is gone (a test's or a benchmark's folder removed)."""
         if not os.path.exists(self.path):
             return False
+        if time.monotonic() >= self.stats_due:
+            self.stats_due = time.monotonic() + stats.REFRESH_SECONDS
+            try:
+                stats.refresh_sqlite(Path(self.path).as_uri() + "?mode=rw")
+            except sqlite3.Error as e:  # busy: the next round tries again
+                log.debug("statistics of %s not refreshed: %s", self.path, e)
         try:
             st = os.stat(self.wal)
         except FileNotFoundError:

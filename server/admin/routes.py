@@ -36,3 +36,12 @@ def assignments(username):
 def buildings():
     """Each project with its buildings, for the console's choices (documents, assignments)."""
     return {"items": service.list_buildings()}
+
+
+@bp.get("/schedule")
+@authenticate("admin")
+def schedule():
+    """The scheduled jobs: when each runs next, and how its last run went."""
+    from .. import jobs
+    items = jobs.listing()
+    return {"items": items, "total": len(items)}

@@ -22,11 +22,9 @@ def percent(rate) -> str:
 
 
 def init_app(app):
-    from .. import jobs
     from .routes import bp
     app.register_blueprint(bp)
     app.add_template_filter(format_yuan, "yuan")
     app.add_template_filter(daxie, "daxie")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(percent, "percent")
-    jobs.init_app(app)

@@ -68,13 +68,13 @@ MAKERS: dict = {}
 
 def queue(kind: str, params: dict, total: int, user_id: int) -> str:
     """Record a queued job and hand it to the runner (server/jobs.py); returns its id."""
-    from .. import jobs
+    from . import runner
     job = Job(id=_new_id(), kind=kind, state="queued", total=total, done=0, created_by=user_id, params=params)
     job_id = job.id
     begin_write()
     db.session.add(job)
     db.session.commit()
-    jobs.submit_document_job(job_id)
+    runner.submit(job_id)
     return job_id
 
 

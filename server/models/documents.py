@@ -41,3 +41,18 @@ class Document(Model):
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = created_at()
+
+
+class ScheduleRun(Model):
+    """One run of a scheduled job for one slot of its schedule (server/jobs.py). The unique (name, due_at)
+    is what makes a slot run once, whichever worker or server claims it first."""
+    __tablename__ = "schedule_run"
+    __table_args__ = (sa.UniqueConstraint("name", "due_at", name="uq_schedule_run_name_due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40))
+    due_at: Mapped[datetime]  # the slot, UTC
+    state: Mapped[str] = mapped_column(sa.String(10), default="running")  # running | done | failed
+    worker: Mapped[str] = mapped_column(sa.String(80))  # host:pid that claimed it
+    started_at: Mapped[datetime] = created_at()
+    finished_at: Mapped[datetime | None]
+    result: Mapped[dict | None] = mapped_column(sa.JSON)

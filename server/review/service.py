@@ -28,45 +28,28 @@ from ..models import (Bill, Building, Device, FieldRecord, Household, Payment, P
                       Season, SuspensionApplication, User, utcnow)
 from ..sync_api.records import label
 from ..timefmt import iso_utc
+from . import queue
 
 PAYMENT_FLAGS = {"overpaid", "out_of_scope", "receipt_duplicate", "duplicate_suspect", "clock_skew",
                  "season_closed", "season_unknown"}
-ALLOWED = {"device_revoked": {"accept", "void", "dismiss"}, "void_request": {"accept", "void", "dismiss"},
-           "vacancy_violation": {"rebill", "dismiss", "accept"}, "vacancy_claim": {"accept", "dismiss"},
-           "area_mismatch": {"rebill", "dismiss", "accept"}, "complaint": {"accept", "dismiss"}}
+# What the console offers on an item of each kind: one decision per effect (issue 12, item 4), named by what
+# it does. The API also takes the other names older clients send (ALIASES): they do the same.
+OFFERED = {"device_revoked": {"accept", "void"}, "void_request": {"void", "dismiss"},
+           "vacancy_violation": {"rebill", "dismiss"}, "vacancy_claim": {"accept", "dismiss"},
+           "area_mismatch": {"rebill", "dismiss"}, "complaint": {"dismiss"}}
+ALIASES = {"device_revoked": {"dismiss"}, "void_request": {"accept"}, "vacancy_violation": {"accept"},
+           "area_mismatch": {"accept"}, "complaint": {"accept"}}
+
+
+def offered_for(kind: str) -> set[str]:
+    """The decisions the console shows for an item of this kind."""
+    return OFFERED.get(kind, {"accept", "void"} if kind in PAYMENT_FLAGS else {"dismiss"})
 
 
 def decisions_for(kind: str) -> set[str]:
-    """What a clerk may decide on an item of this kind (the console shows these buttons)."""
-    return ALLOWED.get(kind, {"accept", "void", "dismiss"} if kind in PAYMENT_FLAGS else {"accept", "dismiss"})
-
-
-def list_items(state: str, kind: str | None, page: int, per_page: int) -> dict:
-    query = sa.select(ReviewItem, User.username, Household, Building.name, Project.name).outerjoin(
-        User, User.id == ReviewItem.collector_id).outerjoin(Household, Household.id == ReviewItem.household_id) \
-        .outerjoin(Building, Building.id == Household.building_id).outerjoin(Project, Project.id == Building.project_id)
-    count = sa.select(sa.func.count()).select_from(ReviewItem)
-    if state != "all":
-        query, count = query.where(ReviewItem.state == state), count.where(ReviewItem.state == state)
-    if kind:
-        query, count = query.where(ReviewItem.kind == kind), count.where(ReviewItem.kind == kind)
-    rows = db.session.execute(query.order_by(ReviewItem.id).limit(per_page).offset((page - 1) * per_page)).all()
-    payments = {p.id: p for p in db.session.scalars(sa.select(Payment).where(
-        Payment.id.in_({r[0].payment_id for r in rows if r[0].payment_id})))}
-    return {"items": [_item(item, collector, household, building, project, payments.get(item.payment_id))
-                      for item, collector, household, building, project in rows],
-            "page": page, "per_page": per_page, "total": db.session.scalar(count)}
-
-
-def _item(item: ReviewItem, collector, household, building, project, payment) -> dict:
-    return {"id": item.id, "kind": item.kind, "flags": item.flags or [], "household_id": item.household_id,
-            "label": label(building, household.unit, household.room) if household else None, "project": project,
-            "op_id": item.op_id, "collector": collector, "created_at": iso_utc(item.created_at),
-            "state": item.state, "decision": item.decision, "reason": item.reason, "details": item.details or {},
-            "decisions": sorted(decisions_for(item.kind)) if item.state == "open" else [],
-            "payment": None if payment is None else {
-                "receipt_no": payment.receipt_no, "amount_fen": payment.amount_fen, "method": payment.method,
-                "state": payment.state, "collected_at": iso_utc(payment.collected_at)}}
+    """What a clerk may decide on an item of this kind (the offered ones and their older names)."""
+    extra = ALIASES.get(kind, {"dismiss"} if kind in PAYMENT_FLAGS else {"accept"})
+    return offered_for(kind) | extra
 
 
 RAW_SHOWN = 4000  # characters of an operation as sent, in the list (the row keeps it whole)
@@ -107,6 +90,8 @@ def list_rejected(page: int, per_page: int) -> dict:
 
 
 def resolve(item_id: int, decision: str, reason: str, clerk: User) -> dict:
+    """Decide an entry of the queue: the item and every open item of the same operation (one decision for
+    all its flags). The effect on money or billing is carried out once per kind, each item audited."""
     if not 0 < item_id < 2**63:  # beyond any id the database can hold
         raise ApiError("not_found")
     begin_write()
@@ -115,24 +100,43 @@ def resolve(item_id: int, decision: str, reason: str, clerk: User) -> dict:
         raise ApiError("not_found")
     if item.state == "resolved":
         raise ApiError("already_resolved", {"decision": item.decision})
-    allowed = decisions_for(item.kind)
+    group = [item]
+    if item.op_id:
+        group += list(db.session.scalars(sa.select(ReviewItem).where(
+            ReviewItem.op_id == item.op_id, ReviewItem.state == "open", ReviewItem.id != item.id)
+            .order_by(ReviewItem.id).with_for_update()))
+    allowed = set.intersection(*(decisions_for(i.kind) for i in group))
     if decision not in allowed:
         raise ApiError("validation_failed", {"decision": decision, "allowed": sorted(allowed)})
-    _carry_out(item, decision, reason, clerk.id)
     now = utcnow()
-    audit("review.resolved", "review_item", item.id, {"state": "open"}, {"state": "resolved", "decision": decision},
-          reason, clerk.id, now)
-    item.state, item.decision, item.reason, item.decided_by, item.decided_at = "resolved", decision, reason, \
-        clerk.id, now
+    for one in group:
+        _carry_out(one, decision, reason, clerk.id)
+        audit("review.resolved", "review_item", one.id, {"state": "open"},
+              {"state": "resolved", "decision": decision}, reason, clerk.id, now)
+        one.state, one.decision, one.reason, one.decided_by, one.decided_at = "resolved", decision, reason, \
+            clerk.id, now
     if item.household_id:
         touch([item.household_id], now=now)
     db.session.commit()
-    household = db.session.get(Household, item.household_id) if item.household_id else None
-    place = db.session.get(Building, household.building_id) if household else None
-    project = db.session.get(Project, place.project_id).name if place else None
-    collector = db.session.get(User, item.collector_id).username if item.collector_id else None
-    payment = db.session.get(Payment, item.payment_id) if item.payment_id else None
-    return _item(item, collector, household, place.name if place else None, project, payment)
+    first = item.id if not item.op_id else db.session.scalar(
+        sa.select(sa.func.min(ReviewItem.id)).where(ReviewItem.op_id == item.op_id))
+    return queue.entries([first])[0]
+
+
+def resolve_many(item_ids: list[int], decision: str, reason: str, clerk: User) -> dict:
+    """A bulk decision, one reason for many entries of one kind: each decided as resolve() does, on its own;
+    one that cannot be (already decided, a decision it does not take) is reported, not fatal."""
+    kinds = set(db.session.scalars(sa.select(ReviewItem.kind).where(ReviewItem.id.in_(item_ids))))
+    if len(kinds) > 1:
+        raise ApiError("validation_failed", {"fields": {"item_ids": [f"one kind at a time, not {sorted(kinds)}"]}})
+    resolved, failed = [], []
+    for item_id in dict.fromkeys(item_ids):
+        try:
+            resolved.append(resolve(item_id, decision, reason, clerk))
+        except ApiError as e:
+            db.session.rollback()
+            failed.append({"id": item_id, "code": e.code, "details": e.details})
+    return {"resolved": resolved, "failed": failed}
 
 
 def _carry_out(item: ReviewItem, decision: str, reason: str, clerk_id: int):

@@ -123,6 +123,8 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
         "sync_api.put_attachment": lambda i: put_photo(server, c01.token, png(i)),
         "review.resolve": lambda i: call(server, "POST", f"/api/v1/review/{flagged_item()}/resolve",
                                          {"decision": "accept", "reason": "race test"}, token=clerk),
+        "review.bulk": lambda i: call(server, "POST", "/api/v1/review/bulk", {
+            "item_ids": [flagged_item()], "decision": "accept", "reason": "race test, in bulk"}, token=clerk),
         "admin.revoke": lambda i: call(server, "POST", f"/api/v1/admin/devices/{login(server, 'c04')['device_id']}"
                                        "/revoke", token=admin),
         "admin.assignments": lambda i: call(server, "PUT", "/api/v1/admin/assignments/c05",
