@@ -65,7 +65,7 @@ export function Review() {
   const columns = [
     { title: t('rv.id'), cell: (it) => it.id },
     { title: t('rv.kind'), cell: (it) => html`<${Badge} kind="flag" code=${it.kind} />
-      ${(it.flags || []).filter((f) => f !== it.kind).map((f) => html` <${Badge} kind="flag" code=${f} />`)}` },
+      ${[...new Set([...(it.kinds || []), ...(it.flags || [])])].filter((f) => f !== it.kind).map((f) => html` <${Badge} kind="flag" code=${f} />`)}` },
     { title: t('rv.household'), cell: (it) => (it.household_id ? html`<${Link} to="household" params=${{ id: it.household_id }}>
       ${it.project || ''} ${it.label || it.household_id}</${Link}>` : '') },
     { title: t('rv.collector'), cell: (it) => who(it.collector, it.collector_name) },
