@@ -92,7 +92,7 @@ export function Household() {
     <dl class="facts">
       <div><dt>${t('hh.number')}</dt><dd>${h.number}</dd></div>
       <div><dt>${t('hh.phone')}</dt><dd>${h.phone_masked}</dd></div>
-      <div><dt>${t('hh.area')}</dt><dd>${h.area_m2}${h.area_source ? ` (${h.area_source})` : ''}</dd></div>
+      <div><dt>${t('hh.area')}</dt><dd>${h.area_m2}${h.area_source ? `（${t('src.' + h.area_source)}）` : ''}</dd></div>
       <div><dt>${t('hd.category')}</dt><dd>${h.category ? t('cat.' + h.category) : ''}</dd></div>
       <div><dt>${t('hh.status')}</dt><dd><${Badge} kind="household_status" code=${h.status} /></dd></div>
       <div><dt>${t('hh.dunning')}</dt><dd>${label('dunning_stage', h.dunning_stage)}</dd></div>

@@ -70,8 +70,11 @@ export function Daily() {
   const [tick, setTick] = useState(0);
   const { data, error, loading } = useLoad(() => api.get('/ledgers/daily', { ...filter, page, per_page: perPage }),
     [date, q.collector, q.project, page, perPage, tick]);
-  const collectors = Object.entries(names);
   const entries = data?.entries || [];
+  // a clerk may not read the users list: offer the collectors named by the day's entries too
+  const collectors = Object.entries({ ...Object.fromEntries(entries.map((e) => [e.collector, who(e.collector, e.collector_name)])), ...names })
+    .filter(([u]) => u && u !== 'undefined');
+  if (q.collector && !collectors.some(([u]) => u === q.collector)) collectors.push([q.collector, who(q.collector)]);
   const tot = data?.totals || { count: 0, amount_fen: 0, by_method: {} };
   const columns = [
     { title: t('lg.receipt'), cell: (e) => e.receipt_no },

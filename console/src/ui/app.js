@@ -76,7 +76,7 @@ export function App({ api, router }) {
       <nav class="side">
         <div class="brand">${t('app.title')}</div>
         ${NAV.filter(([, items]) => isAdmin || items.some((n) => !ADMIN_ONLY.has(n))).map(([group, items]) => html`
-          <div class="group"><div class="group-title">${group}</div>
+          <div class="group"><div class="group-title">${t(group)}</div>
             ${items.filter((n) => isAdmin || !ADMIN_ONLY.has(n)).map((n) => html`<${Link} to=${n} testid=${'nav-' + n}
               cls=${route.name === n || (n === 'households' && route.name.startsWith('household')) ? 'active' : ''}>${t('nav.' + n)}</${Link}>`)}</div>`)}
         <div class="me">

@@ -40,7 +40,13 @@ export const ErrorLine = ({ error }) => error ? html`<p class="error" role="aler
 /** A collector by name when one is known (the users list, or a *_name the API gave), else the username. */
 export function useWho() {
   const { names } = useCtx();
-  return (username, name) => name || (username && names[username]) || username || '';
+  return (username, name) => name || (username && (names[username] || seenNames.get(username))) || username || '';
+}
+
+/** Names the API gave beside usernames (collector_name on review items…), remembered for the other screens. */
+export const seenNames = new Map();
+export function learnNames(rows = []) {
+  for (const r of rows) if (r && r.collector && r.collector_name) seenNames.set(r.collector, r.collector_name);
 }
 
 /** A plain table of rows already on hand. columns: [{title, cell(row), num}] */
@@ -79,6 +85,7 @@ export function PagedTable({ path, params = {}, columns, rowKey, testid, empty, 
   const key = JSON.stringify([path, params, page, perPage, reloadKey]);
   const { data, error, loading } = useLoad(async () => {
     const d = await api.get(path, { ...params, page, per_page: perPage });
+    learnNames(d.items);
     onData?.(d);
     return d;
   }, [key]);
