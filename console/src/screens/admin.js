@@ -51,7 +51,7 @@ function UserRow({ u, onDone }) {
   };
   return html`<div class="row-actions">
     <button type="button" class="ghost" onClick=${() => patch({ active: !u.active })}>${u.active ? t('us.disable') : t('us.enable')}</button>
-    <input type="password" placeholder=${t('us.password')} value=${pw} onInput=${(e) => setPw(e.target.value)} />
+    <input type="password" placeholder=${t('pw.new')} aria-label=${t('us.reset')} value=${pw} onInput=${(e) => setPw(e.target.value)} />
     <button type="button" class="ghost" disabled=${pw.length < 8} onClick=${() => patch({ password: pw })}>${t('us.reset')}</button>
     <${ErrorLine} error=${error} /></div>`;
 }

@@ -95,7 +95,8 @@ export function Rejected() {
     { title: t('rv.id'), cell: (it) => it.id },
     { title: t('rj.received'), cell: (it) => bjTime(it.received_at) },
     { title: t('rv.collector'), cell: (it) => html`${who(it.collector, it.collector_name)}${it.device_code ? html`<div class="sub">${it.device_code}</div>` : null}` },
-    { title: t('rj.type'), cell: (it) => (it.type ? html`${t('ot.' + it.type) === 'ot.' + it.type ? it.type : t('ot.' + it.type)}<div class="sub">${it.type}</div>` : '') },
+    { title: t('rj.type'), cell: (it) => (!it.type ? '' : t('ot.' + it.type) === 'ot.' + it.type ? html`<code>${it.type}</code>`
+      : html`${t('ot.' + it.type)}<div class="sub">${it.type}</div>`) },
     { title: t('rv.household'), cell: (it) => (it.household_id && it.label ? html`<${Link} to="household" params=${{ id: it.household_id }}>${it.label}</${Link}>` : it.household_id || '') },
     { title: t('rj.error'), cell: (it) => html`${it.message}<div class="sub"><code>${it.error_code}</code></div>` },
     { title: t('rj.raw'), cell: (it) => html`<details><summary>${t('common.open')}</summary><pre>${it.raw}</pre></details>` },
