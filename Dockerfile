@@ -1,4 +1,4 @@
-# HeatLedger: the PWA built with Node, then a slim Python runtime with Pango and a CJK font.
+# HeatLedger: the PWA and the console built with Node, then a slim Python runtime with Pango and a CJK font.
 # Mirrors the README's commands: scripts/setup.sh (packages, PWA build), `flask db upgrade`, serve.
 
 FROM node:20-bookworm-slim AS pwa
@@ -6,6 +6,17 @@ WORKDIR /src/pwa
 COPY pwa/package.json pwa/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY pwa/ ./
+COPY sync/labels.json /src/sync/labels.json
+RUN npm run build
+
+# The clerks' console imports the PWA's money module and the shared labels, so it builds beside them.
+FROM node:20-bookworm-slim AS console
+WORKDIR /src/console
+COPY console/package.json console/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY sync/labels.json /src/sync/labels.json
+COPY pwa/src/ /src/pwa/src/
+COPY console/ ./
 RUN npm run build
 
 FROM python:3.11-slim-bookworm
@@ -22,6 +33,7 @@ COPY sync/ sync/
 COPY migrations/ migrations/
 COPY scripts/boot.sh scripts/boot.sh
 COPY --from=pwa /src/pwa/dist pwa/dist
+COPY --from=console /src/console/dist console/dist
 RUN useradd --system --uid 10001 --home /app heatledger && mkdir -p /data && chown heatledger /data
 USER heatledger
 VOLUME /data

@@ -32,11 +32,13 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ -f pwa/package.json ]; then
-  lockhash=$(sha1sum pwa/package-lock.json 2>/dev/null | cut -c1-12 || echo none)
-  if [ ! -f "pwa/node_modules/.installed-$lockhash" ]; then
-    (cd pwa && npm ci --no-audit --no-fund --loglevel=error)
-    touch "pwa/node_modules/.installed-$lockhash"
+# The collector's app and the clerks' console: each installed once per lock file, then built.
+for app in pwa console; do
+  [ -f "$app/package.json" ] || continue
+  lockhash=$(sha1sum "$app/package-lock.json" 2>/dev/null | cut -c1-12 || echo none)
+  if [ ! -f "$app/node_modules/.installed-$lockhash" ]; then
+    (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$app/node_modules/.installed-$lockhash"
   fi
-  (cd pwa && npm run --silent build)
-fi
+  (cd "$app" && npm run --silent build)
+done

@@ -10,6 +10,10 @@ if [ -f pwa/package.json ]; then
   echo "== pwa unit tests"
   (cd pwa && npm test) || status=1
 fi
+if [ -f console/package.json ]; then
+  echo "== console unit tests"
+  (cd console && npm test) || status=1
+fi
 
 echo "== pytest on SQLite"
 .venv/bin/python -m pytest -q -p no:cacheprovider tests || status=1

@@ -48,6 +48,7 @@ def load(overrides: dict | None = None) -> dict:
         "ATTACHMENTS_DIR": str(folder / "attachments"),
         "DOCUMENTS_DIR": str(folder / "documents"),
         "PWA_DIST": str(Path(__file__).resolve().parent.parent / "pwa" / "dist"),
+        "CONSOLE_DIST": str(Path(__file__).resolve().parent.parent / "console" / "dist"),
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
         "TOKEN_DAYS": int(os.environ.get("HEATLEDGER_TOKEN_DAYS", "30")),
         "SCHEDULER": os.environ.get("HEATLEDGER_SCHEDULER", "1") != "0",

@@ -1,6 +1,14 @@
-/** UI text: zh-CN by default, English second. Identifiers stay English (STYLE.md 12). */
+/** UI text: zh-CN by default, English second. Identifiers stay English (STYLE.md 12).
+ * Methods, payment states, flags, household statuses and dunning stages come from the shared table. */
+import { prefixed } from './labels.js';
+
+const shared = (lang) => ({
+  ...prefixed('m.', 'method', lang), ...prefixed('ps.', 'payment_state', lang), ...prefixed('flag.', 'flag', lang),
+  ...prefixed('st.', 'household_status', lang), ...prefixed('dun.', 'dunning_stage', lang),
+});
 
 const zh = {
+  ...shared('zh-CN'),
   'app.title': '供热收费',
   'nav.worklist': '住户', 'nav.outbox': '待同步', 'nav.day': '日结', 'nav.settings': '设置',
   'net.online': '在线', 'net.offline': '离线',
@@ -17,7 +25,6 @@ const zh = {
   'wl.all': '全部小区', 'wl.households': '{0} 户', 'wl.arrears': '欠费 {0} 户 {1}', 'wl.noarrears': '无欠费',
   'wl.results': '找到 {0} 户', 'wl.more': '仅显示前 {0} 户，请输入更多', 'wl.empty': '没有住户。请联网同步。',
   'wl.building': '{0}号楼', 'wl.unit': '{0}单元', 'wl.loading': '加载中…',
-  'st.active': '正常', 'st.suspended': '报停', 'st.not_opened': '未开通', 'st.disconnected': '已停供',
   'cat.residential': '住宅', 'cat.non_residential': '非住宅',
   'h.owner': '户主', 'h.phone': '电话', 'h.area': '面积', 'h.status': '状态', 'h.category': '类别',
   'h.bills': '账单', 'h.season': '采暖季', 'h.due': '应收', 'h.paid': '已收', 'h.balance': '欠费',
@@ -26,15 +33,11 @@ const zh = {
   'h.phone_pending': '新号码待同步：{0}', 'h.notfound': '本机没有这户的资料',
   'act.pay': '收费', 'act.vacancy': '空置检查', 'act.area': '面积核实', 'act.visit': '走访', 'act.phone': '改电话',
   'act.void': '申请作废', 'act.receipt': '收据', 'act.back': '返回', 'act.cancel': '取消', 'act.save': '保存',
-  'ps.recorded': '已入账', 'ps.held': '待审核', 'ps.void_requested': '作废审核中', 'ps.voided': '已作废',
-  'ps.pending': '待同步', 'ps.sent': '已上传',
-  'dun.none': '无', 'dun.reminder': '已提醒', 'dun.notice_delivered': '已送达催缴通知书', 'dun.lawyer_letter': '律师函',
-  'dun.lawsuit': '诉讼中', 'dun.judgment': '已判决', 'dun.closed': '已结案',
+  'ps.pending': '待同步', 'ps.sent': '已上传', // phone-only states; the server's are in sync/labels.json
   'pay.title': '收费', 'pay.amount': '金额（元）', 'pay.method': '支付方式', 'pay.season': '缴费季',
   'pay.oldest': '从最早欠费开始', 'pay.paper': '纸质收据号（可选）', 'pay.payer': '交款人（可选）',
   'pay.note': '备注（可选）', 'pay.preview': '分配预览', 'pay.credit': '预存', 'pay.confirm': '确认收款 {0}',
   'pay.bad_amount': '请输入正确金额（最多两位小数）', 'pay.too_much': '金额超过 100 万元',
-  'm.cash': '现金', 'm.wechat': '微信', 'm.alipay': '支付宝', 'm.bank_card': '银行卡', 'm.transfer': '转账',
   'r.title': '供热采暖费收据', 'r.no': '收据号', 'r.address': '地址', 'r.payer': '交款人', 'r.amount': '金额',
   'r.daxie': '大写', 'r.season': '所属采暖季', 'r.method': '支付方式', 'r.time': '收款时间', 'r.collector': '收费员',
   'r.state': '状态', 'r.scan': '扫码查验是否入账', 'r.print': '打印', 'r.share': '分享', 'r.done': '完成',
@@ -56,9 +59,6 @@ const zh = {
   'ob.export': '导出未同步记录', 'ob.attempts': '已尝试 {0} 次：{1}',
   'os.pending': '待同步', 'os.applied': '已入账', 'os.duplicate': '已入账（重复上传）', 'os.held': '待审核',
   'os.rejected': '被拒绝', 'os.received': '服务器已收到',
-  'flag.overpaid': '多缴（转预存）', 'flag.out_of_scope': '不在负责范围', 'flag.receipt_duplicate': '收据号重复',
-  'flag.duplicate_suspect': '疑似重复收费', 'flag.clock_skew': '手机时间不准', 'flag.season_closed': '采暖季已关闭', 'flag.season_unknown': '采暖季不存在',
-  'flag.device_revoked': '设备已停用',
   'day.title': '今日收费', 'day.date': '日期 {0}', 'day.count': '收据 {0} 张', 'day.total': '合计',
   'day.by_method': '按支付方式', 'day.cash': '应交现金', 'day.none': '今天还没有收费',
   'set.title': '设置', 'set.user': '收费员', 'set.device': '设备编号', 'set.lang': '语言 / Language',
@@ -92,6 +92,7 @@ const zh = {
 };
 
 const en = {
+  ...shared('en'),
   'app.title': 'Heating fees',
   'nav.worklist': 'Households', 'nav.outbox': 'Outbox', 'nav.day': 'Today', 'nav.settings': 'Settings',
   'net.online': 'Online', 'net.offline': 'Offline',
@@ -108,7 +109,6 @@ const en = {
   'wl.all': 'All estates', 'wl.households': '{0} households', 'wl.arrears': '{0} owe {1}', 'wl.noarrears': 'no arrears',
   'wl.results': '{0} found', 'wl.more': 'First {0} shown: type more', 'wl.empty': 'No households. Sync online.',
   'wl.building': 'Bldg {0}', 'wl.unit': 'Unit {0}', 'wl.loading': 'Loading…',
-  'st.active': 'Active', 'st.suspended': 'Suspended', 'st.not_opened': 'Not opened', 'st.disconnected': 'Disconnected',
   'cat.residential': 'Residential', 'cat.non_residential': 'Non-residential',
   'h.owner': 'Owner', 'h.phone': 'Phone', 'h.area': 'Area', 'h.status': 'Status', 'h.category': 'Category',
   'h.bills': 'Bills', 'h.season': 'Season', 'h.due': 'Due', 'h.paid': 'Paid', 'h.balance': 'Owing',
@@ -118,15 +118,11 @@ const en = {
   'act.pay': 'Take payment', 'act.vacancy': 'Vacancy check', 'act.area': 'Area check', 'act.visit': 'Visit',
   'act.phone': 'Phone', 'act.void': 'Request void', 'act.receipt': 'Receipt', 'act.back': 'Back', 'act.cancel': 'Cancel',
   'act.save': 'Save',
-  'ps.recorded': 'Recorded', 'ps.held': 'Held', 'ps.void_requested': 'Void requested', 'ps.voided': 'Voided',
   'ps.pending': 'Pending', 'ps.sent': 'Sent',
-  'dun.none': 'None', 'dun.reminder': 'Reminded', 'dun.notice_delivered': 'Notice delivered', 'dun.lawyer_letter': 'Lawyer letter',
-  'dun.lawsuit': 'Lawsuit', 'dun.judgment': 'Judgment', 'dun.closed': 'Closed',
   'pay.title': 'Payment', 'pay.amount': 'Amount (yuan)', 'pay.method': 'Method', 'pay.season': 'Season',
   'pay.oldest': 'Oldest first', 'pay.paper': 'Paper receipt no. (optional)', 'pay.payer': 'Payer (optional)',
   'pay.note': 'Note (optional)', 'pay.preview': 'Allocation', 'pay.credit': 'Credit', 'pay.confirm': 'Confirm {0}',
   'pay.bad_amount': 'Enter an amount (at most 2 decimals)', 'pay.too_much': 'Over 1,000,000 yuan',
-  'm.cash': 'Cash', 'm.wechat': 'WeChat', 'm.alipay': 'Alipay', 'm.bank_card': 'Bank card', 'm.transfer': 'Transfer',
   'r.title': 'Heating fee receipt', 'r.no': 'Receipt', 'r.address': 'Address', 'r.payer': 'Payer', 'r.amount': 'Amount',
   'r.daxie': 'In words', 'r.season': 'Season(s)', 'r.method': 'Method', 'r.time': 'Time', 'r.collector': 'Collector',
   'r.state': 'State', 'r.scan': 'Scan to verify', 'r.print': 'Print', 'r.share': 'Share', 'r.done': 'Done',
@@ -148,9 +144,6 @@ const en = {
   'ob.export': 'Export unsynced operations', 'ob.attempts': '{0} attempts: {1}',
   'os.pending': 'Waiting', 'os.applied': 'Applied', 'os.duplicate': 'Applied (duplicate)', 'os.held': 'Held',
   'os.rejected': 'Rejected', 'os.received': 'Received',
-  'flag.overpaid': 'Overpaid (credit)', 'flag.out_of_scope': 'Out of scope', 'flag.receipt_duplicate': 'Receipt no. reused',
-  'flag.duplicate_suspect': 'Possible duplicate', 'flag.clock_skew': 'Phone clock off', 'flag.season_closed': 'Season closed', 'flag.season_unknown': 'Unknown season',
-  'flag.device_revoked': 'Device revoked',
   'day.title': 'Today', 'day.date': 'Date {0}', 'day.count': '{0} receipts', 'day.total': 'Total',
   'day.by_method': 'By method', 'day.cash': 'Cash to hand in', 'day.none': 'No payments today',
   'set.title': 'Settings', 'set.user': 'Collector', 'set.device': 'Device', 'set.lang': '语言 / Language',

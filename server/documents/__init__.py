@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from sync.money import daxie, format_yuan
 
+from ..labels import label
 from ..timefmt import SHANGHAI
 
 
@@ -28,3 +29,5 @@ def init_app(app):
     app.add_template_filter(daxie, "daxie")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(percent, "percent")
+    # Ledger PDFs name methods, states and flags from the one shared table: {{ label("method", e.method) }}.
+    app.add_template_global(label, "label")

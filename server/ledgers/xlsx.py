@@ -6,7 +6,8 @@ from openpyxl.styles import Font
 
 from sync.money import format_yuan
 
-METHODS_ZH = {"cash": "现金", "wechat": "微信", "alipay": "支付宝", "bank_card": "银行卡", "transfer": "转账"}
+from ..labels import label
+
 BOLD = Font(bold=True)
 
 
@@ -32,14 +33,14 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], first:
 def _totals_rows(totals: dict) -> list[list]:
     rows = [["笔数 count", totals["count"], None], ["合计 total (fen)", totals["amount_fen"],
                                                      format_yuan(totals["amount_fen"])]]
-    rows += [[f"{METHODS_ZH.get(m, m)} {m}", fen, format_yuan(fen)] for m, fen in totals["by_method"].items()]
+    rows += [[label("method", m), fen, format_yuan(fen)] for m, fen in totals["by_method"].items()]
     return rows
 
 
 def daily(ledger: dict) -> bytes:
     wb = Workbook()
     header = ["收据号", "户", "小区", "收费员", "方式", "金额(分)", "金额(元)", "收款时间(UTC)", "入账日", "补录", "类型"]
-    _sheet(wb, "日帐", header, [[e["receipt_no"], e["label"], e["project"], e["collector"], e["method"],
+    _sheet(wb, "日帐", header, [[e["receipt_no"], e["label"], e["project"], e["collector"], label("method", e["method"]),
                                  e["amount_fen"], _yuan(e["amount_fen"]), e["collected_at"], e["posted_on"],
                                  "是" if e["late"] else "", "冲正" if e["kind"] == "reversal" else "收款"]
                                 for e in ledger["entries"]], first=True)

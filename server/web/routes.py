@@ -1,4 +1,5 @@
-"""Pages without the API prefix: health, the PWA at /app/, the public receipt check at /r/<receipt_no>."""
+"""Pages without the API prefix: health, the PWA at /app/, the console at /console/, the public receipt check at
+/r/<receipt_no>."""
 import gzip
 from pathlib import Path
 
@@ -46,12 +47,17 @@ def app_shell(name="index.html"):
 @bp.get("/console/")
 @bp.get("/console/<path:name>")
 def console(name="index.html"):
-    """The clerks' console: a static page over the clerk API."""
-    folder = Path(__file__).resolve().parent.parent / "static" / "console"
-    if not (folder / name).is_file():
-        raise ApiError("not_found")
-    response = send_from_directory(folder, name, max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
+    """The clerks' console, built into console/dist; client routes (/console/review?…) fall back to its shell."""
+    dist = Path(current_app.config["CONSOLE_DIST"])
+    if not (dist / "index.html").exists():
+        raise ApiError("service_unavailable", {"reason": "the console is not built: run scripts/setup.sh"})
+    target = dist / name
+    if not target.is_file() or dist.resolve() not in target.resolve().parents:
+        name = "index.html"
+    # Hashed assets never change; the shell is checked on every load so a new build is picked up at once.
+    response = send_from_directory(dist, name, max_age=0 if name == "index.html" else 31536000)
+    if name == "index.html":
+        response.headers["Cache-Control"] = "no-cache"
     return _locked_down(response)
 
 

@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from e2e_support import ARGS, CHROMIUM, PWA, REPO, SHOTS, VIEWPORT
+from e2e_support import ARGS, CHROMIUM, CONSOLE, PWA, REPO, SHOTS, VIEWPORT
 
 sys.path.insert(0, str(REPO / "tests"))
 from live_server import LiveServer  # noqa: E402
 
 
-def _stale(dist_index: Path) -> bool:
+def _stale(dist_index: Path, app: Path = PWA) -> bool:
     if not dist_index.exists():
         return True
     built = dist_index.stat().st_mtime
-    sources = [*(PWA / "src").rglob("*"), *(PWA / "public").rglob("*"), PWA / "index.html", PWA / "vite.config.js",
-               PWA / "package-lock.json"]
+    sources = [*(app / "src").rglob("*"), *(app / "public").rglob("*"), app / "index.html", app / "vite.config.js",
+               app / "package-lock.json", REPO / "sync" / "labels.json", *((PWA / "src").rglob("*") if app != PWA else [])]
     return any(p.is_file() and p.stat().st_mtime > built for p in sources)
 
 
@@ -41,6 +41,19 @@ def pwa_build():
 
 
 @pytest.fixture(scope="session")
+def console_build(pwa_build):
+    """console/dist, built like pwa/dist (it imports pwa/src/money.js and sync/labels.json)."""
+    if _stale(CONSOLE / "dist" / "index.html", CONSOLE):
+        npm = shutil.which("npm")
+        if not npm:
+            pytest.fail("npm is not on PATH: cannot build console/ for the end-to-end tests")
+        if not (CONSOLE / "node_modules" / ".package-lock.json").exists():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=CONSOLE, check=True)
+        subprocess.run([npm, "run", "build"], cwd=CONSOLE, check=True)
+    return CONSOLE / "dist"
+
+
+@pytest.fixture(scope="session")
 def chromium():
     if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install chromium (TOOLCHAIN.md)")
@@ -53,7 +66,7 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
-def server(pwa_build):
+def server(pwa_build, console_build):
     """One real server (fresh SQLite database, migrations, demo data) for the session; tests use different collectors."""
     with LiveServer() as srv:
         yield srv

@@ -11,6 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 PWA = REPO / "pwa"
+CONSOLE = REPO / "console"
 SHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("HEATLEDGER_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

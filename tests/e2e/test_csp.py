@@ -23,11 +23,14 @@ def test_the_apps_are_served_with_a_strict_policy(server, path):
 
 def test_no_console_screen_breaks_the_policy(server, desktop):
     desktop.add_init_script(WATCH)
-    page = console_sign_in(server, desktop, "clerk")
-    page.locator("#review-rows").wait_for()
-    for tab in ("rejected", "daily", "weekly", "monthly", "total", "documents", "review"):
-        page.click(f"nav button[data-tab={tab}]")
+    page = console_sign_in(server, desktop, "admin")
+    page.locator("[data-testid=review-list][data-loaded=yes]").wait_for()
+    for screen in ("rejected", "households", "daily", "weekly", "monthly", "total", "documents", "users", "devices",
+                   "assignments", "audit", "review"):
+        page.click(f"[data-testid=nav-{screen}]")
+        page.locator(f"[data-screen={screen}]").wait_for()
         page.wait_for_timeout(300)
+    page.locator("table[data-testid=review] a").first.click() if page.locator("table[data-testid=review] a").count() else None
     assert page.evaluate("window.__csp") == []
 
 
