@@ -91,11 +91,9 @@ def _households(ids) -> dict:
 
 
 def _entry(first: ReviewItem, group: list[ReviewItem], household, users, names, payment) -> dict:
-    from .service import offered_for
+    from .service import offered_for, primary
     open_items = [i for i in group if i.state == "open"]
-    offered = None
-    for item in open_items:  # what one decision can do for all of them
-        offered = offered_for(item.kind) if offered is None else offered & offered_for(item.kind)
+    offered = offered_for(primary(open_items).kind) if open_items else set()
     flags = list(dict.fromkeys(f for i in group for f in (i.flags or [])))
     return {"id": first.id, "kind": first.kind, "kinds": [i.kind for i in group],
             "item_ids": [i.id for i in group], "flags": flags,
@@ -105,7 +103,7 @@ def _entry(first: ReviewItem, group: list[ReviewItem], household, users, names, 
             "created_at": iso_utc(first.created_at), "state": "open" if open_items else "resolved",
             "decision": first.decision, "reason": first.reason,
             "details": {k: v for i in group for k, v in (i.details or {}).items()} | (first.details or {}),
-            "decisions": sorted(offered or ()),
+            "decisions": sorted(offered),
             "payment": None if payment is None else {
                 "receipt_no": payment.receipt_no, "amount_fen": payment.amount_fen, "method": payment.method,
                 "state": payment.state, "collected_at": iso_utc(payment.collected_at)}}

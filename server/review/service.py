@@ -47,6 +47,16 @@ def offered_for(kind: str) -> set[str]:
     return OFFERED.get(kind, {"accept", "void"} if kind in PAYMENT_FLAGS else {"dismiss"})
 
 
+# When one operation raised items of several kinds, the one a clerk decides on: what it is about (a held
+# payment, a void, an inspection's finding, an area) before what is odd about it (a clock, a scope).
+PRIORITY = ("device_revoked", "void_request", "vacancy_violation", "area_mismatch", "vacancy_claim", "complaint")
+
+
+def primary(items: list) -> "ReviewItem":
+    """The item whose kind an entry of several items is decided as."""
+    return min(items, key=lambda i: (PRIORITY.index(i.kind) if i.kind in PRIORITY else len(PRIORITY), i.id))
+
+
 def decisions_for(kind: str) -> set[str]:
     """What a clerk may decide on an item of this kind (the offered ones and their older names)."""
     extra = ALIASES.get(kind, {"dismiss"} if kind in PAYMENT_FLAGS else {"accept"})
@@ -106,12 +116,13 @@ def resolve(item_id: int, decision: str, reason: str, clerk: User) -> dict:
         group += list(db.session.scalars(sa.select(ReviewItem).where(
             ReviewItem.op_id == item.op_id, ReviewItem.state == "open", ReviewItem.id != item.id)
             .order_by(ReviewItem.id).with_for_update()))
-    allowed = set.intersection(*(decisions_for(i.kind) for i in group))
+    allowed = decisions_for(primary(group).kind)
     if decision not in allowed:
         raise ApiError("validation_failed", {"decision": decision, "allowed": sorted(allowed)})
     now = utcnow()
     for one in group:
-        _carry_out(one, decision, reason, clerk.id)
+        if decision in decisions_for(one.kind):  # a flag that takes no such decision only closes with it
+            _carry_out(one, decision, reason, clerk.id)
         audit("review.resolved", "review_item", one.id, {"state": "open"},
               {"state": "resolved", "decision": decision}, reason, clerk.id, now)
         one.state, one.decision, one.reason, one.decided_by, one.decided_at = "resolved", decision, reason, \

@@ -115,3 +115,21 @@ def test_a_bulk_decision_resolves_many_entries_of_one_kind_with_one_reason(phone
         assert r.status_code == 400
     assert client.post(f"{R}/bulk", json={"item_ids": [], "decision": "accept", "reason": "x"},
                        headers=clerk.headers).status_code == 400
+
+
+def test_an_inspection_from_a_wrong_clock_is_decided_as_what_it_found(phone, client, clerk):
+    """Found by the protocol state machine: kinds [clock_skew, vacancy_violation] offered no decision at all
+    when their decisions were intersected; the entry is decided as its finding, the clock flag closes with it."""
+    phone.pull_all()
+    h = next(h for h in phone.households.values() if h["status"] == "suspended")
+    check = phone.op("vacancy_check", h["id"], {"season": "2026-2027", "finding": "occupied", "valve_sealed": False})
+    phone.push([check], client_time=shanghai_now(timedelta(hours=-1)))
+    entry = next(e for e in queue(client, clerk)["items"] if e["op_id"] == check["op_id"])
+    assert set(entry["kinds"]) == {"clock_skew", "vacancy_violation"}
+    assert entry["decisions"] == ["dismiss", "rebill"]
+    r = client.post(f"{R}/{entry['id']}/resolve", json={"decision": "rebill", "reason": "入户见暖气开启"},
+                    headers=clerk.headers)
+    assert r.status_code == 200, r.get_json()
+    assert not [e for e in queue(client, clerk)["items"] if e["op_id"] == check["op_id"]]
+    phone.pull_all()
+    assert phone.households[h["id"]]["status"] == "active"
