@@ -7,35 +7,14 @@ Asserts no error, each op_id applied exactly once (one operation row, one journa
 (an empty database made for the test and dropped after). The run stops by itself after 60 s.
 """
 import argparse
-import os
-import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from bench import load_bench
+from tests.server.test_real_processes import database  # noqa: F401  (fixture: SQLite, or an empty PostgreSQL)
 
 pytestmark = pytest.mark.slow
 COLLECTORS = 20
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request):
-    """None for SQLite (LiveServer makes a file); a fresh, empty PostgreSQL database otherwise."""
-    if request.param == "sqlite":
-        yield None
-        return
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        pytest.skip("TEST_DATABASE_URL does not name a PostgreSQL server")
-    name = f"hl_load_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield str(sa.engine.make_url(url).set(database=name))
-    with admin.connect() as c:
-        c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 def test_collectors_pull_and_push_with_lost_answers_and_everything_is_applied_exactly_once(database):
