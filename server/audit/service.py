@@ -1,18 +1,13 @@
 """The audit log as a clerk reads it (issue 12, item 6): who changed what money or billing state, when,
 before and after, and why. Newest first; by household (its own record, its payments, bills, review items and
 owner), by user, by action (exact, or a prefix ending in '.': `payment.`), and by Shanghai dates."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import AuditLog, Bill, Household, Payment, ReviewItem, User
-from ..timefmt import SHANGHAI, iso_utc
-
-
-def _utc(day: date) -> datetime:
-    """The start of a Shanghai date as the UTC time the log stores."""
-    return datetime.combine(day, time(), SHANGHAI).astimezone(timezone.utc).replace(tzinfo=None)
+from ..timefmt import day_end_utc, day_start_utc, iso_utc
 
 
 def _of_household(household_id: str):
@@ -41,9 +36,9 @@ def list_entries(household_id: str | None, username: str | None, action: str | N
         where.append(AuditLog.action.startswith(action, autoescape=True) if action.endswith(".")
                      else AuditLog.action == action)
     if start:
-        where.append(AuditLog.at >= _utc(start))
+        where.append(AuditLog.at >= day_start_utc(start))
     if end:
-        where.append(AuditLog.at < _utc(end + timedelta(days=1)))
+        where.append(AuditLog.at < day_end_utc(end))
     query = sa.select(AuditLog, User.username, User.name).outerjoin(User, User.id == AuditLog.user_id).where(*where)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     rows = db.session.execute(query.order_by(AuditLog.at.desc(), AuditLog.id.desc())

@@ -4,7 +4,6 @@ one entry: the operation as sent, the household's bills before and after, and th
 side (the twin of a duplicate suspect, the bills an overpayment touched).
 
 Items are still stored one per flag (each with its own details); the queue groups them by operation."""
-from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -13,13 +12,9 @@ from ..extensions import db
 from ..models import (Allocation, Bill, Building, Household, Operation, Payment, Project, ReviewItem, User)
 from ..schemas_util import MAX_ID
 from ..sync_api.records import label
-from ..timefmt import SHANGHAI, iso_utc
+from ..timefmt import day_end_utc, day_start_utc, iso_utc
 
 _GROUP = sa.func.coalesce(ReviewItem.op_id, sa.cast(ReviewItem.id, sa.String(40)))
-
-
-def _utc(day: date) -> datetime:
-    return datetime.combine(day, time(), SHANGHAI).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _filters(state, kind, collector, project, start, end) -> list:
@@ -35,9 +30,9 @@ def _filters(state, kind, collector, project, start, end) -> list:
             sa.select(Household.id).join(Building, Building.id == Household.building_id)
             .join(Project, Project.id == Building.project_id).where(Project.name == project)))
     if start:
-        where.append(ReviewItem.created_at >= _utc(start))
+        where.append(ReviewItem.created_at >= day_start_utc(start))
     if end:
-        where.append(ReviewItem.created_at < _utc(end + timedelta(days=1)))
+        where.append(ReviewItem.created_at < day_end_utc(end))
     return where
 
 

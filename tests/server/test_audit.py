@@ -54,3 +54,11 @@ def test_the_audit_log_is_for_the_office(client, phone):
     assert client.get(AUDIT, headers=phone.headers).status_code == 403
     assert client.get(AUDIT).status_code == 401
     assert client.get(AUDIT, query_string={"from": "2026-13-01"}, headers=phone.headers).status_code in (400, 403)
+
+
+def test_dates_at_the_calendars_ends_are_a_filter_not_a_500(client, clerk):
+    """Found by fuzzing: from=0001-01-01 starts in year 0 in UTC (OverflowError)."""
+    for path in ("/api/v1/audit", "/api/v1/review"):
+        for query in ({"from": "0001-01-01"}, {"to": "9999-12-31"}, {"from": "0001-01-01", "to": "0001-01-01"}):
+            r = client.get(path, query_string=query, headers=clerk.headers)
+            assert r.status_code == 200, (path, query, r.get_json())
