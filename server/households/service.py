@@ -57,7 +57,8 @@ def _matches(q: str, numbers):
     return sa.or_(*ways)
 
 
-def search(q, project, building, status, in_arrears, page, per_page) -> dict:
+def _household_rows():
+    """Households with what a row shows: building, project, owner, balance, collector and household number."""
     balances, collectors, numbers = _balances(), _collectors(), _numbers()
     query = (sa.select(Household, Building.name, Project.name, Party.name, Party.phone, balances.c.balance,
                        collectors.c.username, numbers.c.number)
@@ -66,6 +67,11 @@ def search(q, project, building, status, in_arrears, page, per_page) -> dict:
              .outerjoin(balances, balances.c.household_id == Household.id)
              .outerjoin(collectors, collectors.c.building_id == Building.id)
              .outerjoin(numbers, numbers.c.household_id == Household.id))
+    return query, balances, numbers
+
+
+def search(q, project, building, status, in_arrears, page, per_page) -> dict:
+    query, balances, numbers = _household_rows()
     where = []
     if q and q.strip():
         where.append(_matches(q, numbers))
@@ -94,16 +100,8 @@ def _row(h, building, project, owner, phone, balance, collector, number) -> dict
 
 def detail(household_id: str) -> dict:
     """The household page: everything recorded about one flat."""
-    balances, collectors, numbers = _balances(), _collectors(), _numbers()
-    row = db.session.execute(
-        sa.select(Household, Building.name, Project.name, Party.name, Party.phone, balances.c.balance,
-                  collectors.c.username, numbers.c.number)
-        .join(Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id)
-        .join(Party, Party.id == Household.owner_id)
-        .outerjoin(balances, balances.c.household_id == Household.id)
-        .outerjoin(collectors, collectors.c.building_id == Building.id)
-        .outerjoin(numbers, numbers.c.household_id == Household.id)
-        .where(Household.id == household_id[:36])).first()
+    query, _, _ = _household_rows()
+    row = db.session.execute(query.where(Household.id == household_id[:36])).first()
     if row is None:
         raise ApiError("not_found", {"household_id": household_id[:36]})
     h, owner = row[0], row[3]
