@@ -14,6 +14,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.MIGRATIONS_DIR))
     errors.init_app(app)
+    from . import metrics
+    metrics.init_app(app)  # X-Request-Id and GET /metrics (OFFICE.md, Operations)
 
     from . import models  # noqa: F401  (registers the tables on the metadata)
     from .auth.routes import bp as auth_bp

@@ -1,4 +1,6 @@
-"""Commands: `flask --app server demo-seed [--households N]`, `flask --app server rotate-epoch`."""
+"""Commands: `flask --app server demo-seed [--households N]`, `rotate-epoch`, `backup PATH`, `restore PATH`."""
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 
@@ -35,3 +37,23 @@ def init_app(app):
         """After restoring a backup: make every phone's cursor invalid, so phones take a fresh snapshot."""
         from .changes import rotate_epoch as rotate
         click.echo(f"epoch: {rotate()}")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path):
+        """Write a consistent copy of the database to PATH while the server runs (server/backup.py)."""
+        from .backup import BackupError, backup
+        try:
+            click.echo(f"backup: {backup(path)} → {path}")
+        except BackupError as e:
+            raise click.ClickException(str(e)) from None
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+    def restore_command(path):
+        """Put the backup at PATH in place of the database and rotate the epoch (stop the server first)."""
+        from .backup import BackupError, restore
+        try:
+            click.echo(f"restore: done; epoch {restore(path)} (every phone takes a fresh snapshot)")
+        except BackupError as e:
+            raise click.ClickException(str(e)) from None

@@ -6,6 +6,8 @@ PROTOCOL.md's JSON error body at every endpoint, so its error writer is replaced
 same status with the catalogue's body (issue 11). The only module that imports gunicorn (STYLE.md habit 8).
 """
 import os
+import shutil
+import tempfile
 
 from gunicorn import util
 
@@ -30,3 +32,16 @@ def write_json_error(sock, status_int, reason, mesg):
 
 
 util.write_error = write_json_error
+
+
+def on_starting(server):
+    """Before the workers fork: a folder where each writes its counters, so /metrics adds them all up
+    (server/metrics.py). Made fresh per start, since counters of Prometheus start at zero with a process."""
+    if not os.environ.get("HEATLEDGER_METRICS_DIR"):
+        os.environ["HEATLEDGER_METRICS_DIR"] = tempfile.mkdtemp(prefix="heatledger-metrics-")
+
+
+def on_exit(server):
+    folder = os.environ.get("HEATLEDGER_METRICS_DIR", "")
+    if os.path.basename(folder).startswith("heatledger-metrics-"):
+        shutil.rmtree(folder, ignore_errors=True)

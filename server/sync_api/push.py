@@ -27,6 +27,7 @@ from sync.ops import parse_op, parse_time, valid_seq, with_canonical_ids
 from ..changes import begin_write, execute_rows, insert_rows
 from ..config import JSON_TEXT
 from ..errors import ApiError
+from .. import metrics
 from ..extensions import db
 from ..models import Device, DeviceSeq, Quarantine, SyncSession, utcnow
 
@@ -203,6 +204,7 @@ def _apply(user_id, device_id, body, ops, parsed, client_dt, raw_size, started) 
             conn.execute(_SESSION_DONE, {"s_id": session_id, "counts": dict(counts),
                                          "ms": int((time.monotonic() - started) * 1000)})
             db.session.commit()
+            metrics.count_push(counts)
             return Answer(now.isoformat(timespec="seconds") + "Z", results, batch.texts, dev.revoked_at is not None)
         except IntegrityError:
             # A concurrent request applied some of these op_ids first: decide again; they are duplicates now.
