@@ -45,6 +45,8 @@ CATALOGUE = {
     "day_not_over": (409, "只能日结已经结束的日期（今天入账的款项仍会记入今天）",
                      "Only a day that is over can be closed (payments synced today still post to today)"),
     "day_closed": (409, "该日已日结，日帐不再变动", "This day is already closed; its ledger no longer changes"),
+    "document_not_signed": (409, "律师函尚未签署，不能送达", "The lawyer letter is not signed yet; it cannot be delivered"),
+    "document_not_draft": (409, "只有律师函草稿可以签署", "Only a lawyer letter's draft can be signed"),
     "job_not_ready": (409, "任务尚未完成，暂无文件", "The job has not finished; there is no file yet"),
     # Why one operation of a push was rejected (results[i].error, PROTOCOL.md, Push): the push itself
     # answers 200, so these have no HTTP status of their own.

@@ -18,6 +18,13 @@ AREA_TOLERANCE = Decimal("0.5")  # area_check: more than 0.5 m² off the record 
 DUNNING_ORDER = ("none", "reminder", "notice_delivered", "lawyer_letter", "lawsuit", "judgment", "closed")
 
 
+def advanced(stage: str, reached: str) -> str:
+    """The dunning stage once `reached` has happened: the record moves forward, never back (DOMAIN.md §3).
+    An unknown stage (an old record) counts as the start."""
+    now = DUNNING_ORDER.index(stage) if stage in DUNNING_ORDER else 0
+    return reached if DUNNING_ORDER.index(reached) > now else stage
+
+
 @dataclass(slots=True)
 class BillState:
     season: str
@@ -235,7 +242,7 @@ def decide_field(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
             # Every delivered demand is recorded with its proof (it restarts limitation, and a lawyer letter
             # cites it); the dunning record moves forward, never back (DOMAIN.md §3, case 10).
             d.demand = "notice_delivered"
-            if DUNNING_ORDER.index(hh.dunning_stage) < DUNNING_ORDER.index("notice_delivered"):
+            if advanced(hh.dunning_stage, "notice_delivered") != hh.dunning_stage:
                 d.household_changes["dunning_stage"] = "notice_delivered"
                 hh.dunning_stage = "notice_delivered"
     elif op.type == "contact_update" and not ctx.device_revoked:

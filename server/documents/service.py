@@ -30,7 +30,23 @@ from . import pdf
 
 KINDS = {"notices": ("notice", "documents/notice.html", "催"), "lawyer_letters": ("lawyer_letter",
                                                                                  "documents/lawyer_letter.html", "律")}
+TEMPLATES = {doc_kind: template for doc_kind, template, _ in KINDS.values()}
 MAX_HOUSEHOLDS = 2000
+_versions: dict = {}
+
+
+def template_version(doc_kind: str) -> str:
+    """The version of the template a document is printed with: the first 12 hex digits of the sha256 of the
+    template and the print stylesheet, so a changed wording or layout is a new version in the register."""
+    if doc_kind not in _versions:
+        digest = hashlib.sha256()
+        for path in (pdf.TEMPLATES.parent / TEMPLATES[doc_kind], pdf.STYLESHEET):
+            digest.update(path.read_bytes())
+        _versions[doc_kind] = digest.hexdigest()[:12]
+    return _versions[doc_kind]
+
+
+
 def _zh(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -85,11 +101,11 @@ def progress(job_id: str, done: int) -> None:
     db.session.commit()
 
 
-def _keep(job_id: str, body: bytes) -> tuple[str | None, str | None]:
-    """Write a job's PDF under DOCUMENTS_DIR (whole or not at all); its file name and sha256."""
+def _keep(stem: str, body: bytes) -> tuple[str | None, str | None]:
+    """Write a PDF under DOCUMENTS_DIR (whole or not at all); its file name and sha256."""
     if not body:
         return None, None
-    file_name = f"{job_id}.pdf"
+    file_name = f"{stem}.pdf"
     folder = current_app.config["DOCUMENTS_DIR"]
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, file_name + ".part"), "wb") as f:
@@ -115,21 +131,38 @@ def _new_id() -> str:
 
 
 def job_status(job_id: str) -> dict:
+    """A job's state and progress; once done, what it made, what it skipped and why, and its files: the
+    combined PDF to print and, for documents, one per household (OFFICE.md, Jobs)."""
     job = db.session.get(Job, job_id)
     if job is None:
         raise ApiError("not_found", {"job_id": job_id})
+    result = job.result or {}
+    done = job.state == "done" and bool(job.file_name)
+    files = []
+    if done:
+        files.append({"household_id": None, "number": None, "url": f"/api/v1/jobs/{job.id}/file"})
+        files += [{"household_id": m["household_id"], "number": m["number"],
+                   "url": f"/api/v1/jobs/{job.id}/file?household_id={m['household_id']}"} for m in result.get("made", [])]
     return {"id": job.id, "kind": job.kind, "state": job.state, "done": job.done, "total": job.total,
-            "result": job.result, "created_at": iso_utc(job.created_at), "finished_at": iso_utc(job.finished_at),
-            "file": f"/api/v1/jobs/{job.id}/file" if job.state == "done" and job.file_name else None}
+            "result": job.result, "made": len(result["made"]) if "made" in result else result.get("documents"),
+            "skipped": result.get("skipped", []), "files": files,
+            "created_at": iso_utc(job.created_at), "finished_at": iso_utc(job.finished_at),
+            "file": f"/api/v1/jobs/{job.id}/file" if done else None}
 
 
-def job_file(job_id: str) -> tuple[str, str]:
-    """(path, download name) of a finished job's PDF."""
+def job_file(job_id: str, household_id: str | None = None) -> tuple[str, str]:
+    """(path, download name) of a finished job's PDF, or of the document it made for one household."""
     job = db.session.get(Job, job_id)
     if job is None:
         raise ApiError("not_found", {"job_id": job_id})
     if job.state != "done" or not job.file_name:
         raise ApiError("job_not_ready", {"state": job.state, "result": job.result})
+    if household_id is not None:
+        made = next((m for m in (job.result or {}).get("made", []) if m["household_id"] == household_id), None)
+        if made is None:
+            raise ApiError("not_found", {"household_id": household_id[:36], "reason": "no document of this job"})
+        from .register import document_file
+        return document_file(made["document_id"])
     path = os.path.join(current_app.config["DOCUMENTS_DIR"], job.file_name)
     if not os.path.exists(path):
         raise ApiError("not_found", {"job_id": job_id, "reason": "the file is gone"})
@@ -177,21 +210,28 @@ def _make(job: Job) -> None:
     documents = _number(job, doc_kind, season_id, snapshots)
     htmls = [render_template(template, n=d.data) for d in documents]
     reported = {"last": 0}
+    own = {}
 
     def on_each(done):  # progress for GET /jobs/<id>, written every few documents
         if done - reported["last"] >= 10 or done == len(htmls):
             reported["last"] = done
             progress(job.id, done + len(skipped))
 
-    combined, first_pages = pdf.render_many(htmls, on_each)
+    def keep(i, body):  # each household's own file, for the register and for the job's files
+        own[documents[i].id] = _keep(f"doc-{documents[i].id}", body)
+
+    combined, first_pages = pdf.render_many(htmls, on_each, keep)
     file_name, file_sha256 = _keep(job.id, combined)
     begin_write()
     for d, page in zip(documents, first_pages):
-        db.session.execute(sa.update(Document).where(Document.id == d.id)
-                           .values(pdf_sha256=file_sha256, data={**d.data, "file": file_name, "page": page}))
+        name, sha = own[d.id]
+        db.session.execute(sa.update(Document).where(Document.id == d.id).values(
+            pdf_sha256=sha, file_name=name, data={**d.data, "file": file_name, "page": page}))
+    made = [{"household_id": d.household_id, "document_id": d.id, "number": d.number} for d in documents]
     db.session.execute(sa.update(Job).where(Job.id == job.id).values(
         state="done", done=len(ids), finished_at=utcnow(), file_name=file_name, file_sha256=file_sha256,
-        result={"documents": len(documents), "numbers": [d.number for d in documents], "skipped": skipped}))
+        result={"documents": len(documents), "numbers": [d.number for d in documents], "made": made,
+                "skipped": skipped}))
     db.session.commit()
 
 
@@ -204,7 +244,8 @@ def _number(job: Job, doc_kind: str, season_id: str, snapshots: list[dict]) -> l
     last = _last_number(doc_kind, year)
     for k, snap in enumerate(snapshots, start=1):
         d = Document(kind=doc_kind, household_id=snap["household"]["id"], season_id=season_id, job_id=job.id,
-                     data=snap, created_by=job.created_by)
+                     data=snap, created_by=job.created_by, template_version=template_version(doc_kind),
+                     state="draft" if doc_kind == "lawyer_letter" else "issued")
         db.session.add(d)
         db.session.flush()
         n = last + k

@@ -5,6 +5,7 @@ from ..auth.service import authenticate
 from ..openapi import EXTRA
 from ..schemas_util import load_args
 from . import schemas as s
+from ..dunning import service as dunning
 from . import service
 
 bp = Blueprint("households", __name__, url_prefix="/api/v1/households")
@@ -30,7 +31,7 @@ def detail(household_id):
 @authenticate("clerk", "admin")
 def debts(household_id):
     """Each season still owed, with its limitation date (诉讼时效)."""
-    items = service.debts_of(household_id)
+    items = dunning.debts_of(household_id)
     return s.debt_list.dump({"items": items, "total": len(items)})
 
 

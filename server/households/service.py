@@ -9,15 +9,16 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from sync.arrears import Demand, limitation_date
 from sync.receipts import masked_phone
 
+from ..documents.register import of_household
+from ..dunning.service import debts
 from ..errors import ApiError
 from ..extensions import db
-from ..models import (Account, Assignment, Bill, BillAdjustment, Building, CollectionAction, Document, FieldRecord,
+from ..models import (Account, Assignment, Bill, BillAdjustment, Building, FieldRecord,
                       Household, Party, Payment, Project, ReviewItem, Season, SuspensionApplication, User)
 from ..sync_api.records import label
-from ..timefmt import iso_utc, shanghai_date
+from ..timefmt import iso_utc
 
 _ADDRESS = re.compile(r"^\s*([^\s-]+)-([^\s-]+)-([^\s-]+)\s*$")  # 楼-单元-室, as DOMAIN.md writes a flat code
 
@@ -112,7 +113,7 @@ def detail(household_id: str) -> dict:
                        for name in owner.split("、")],
                payers=_payers(h.id), bills=_bills(h.id), payments=_payments(h.id),
                adjustments=_adjustments(h.id), field_records=_field_records(h.id),
-               suspensions=_suspensions(h.id), documents=_documents(h.id))
+               suspensions=_suspensions(h.id), documents=of_household(h.id))
     out["complaints"] = [_complaint(f) for f in out["field_records"]
                          if f["kind"] == "visit" and f["data"].get("kind") == "complaint"]
     out["debts"] = debts(h.id, h.dunning_stage)
@@ -184,39 +185,3 @@ def _suspensions(household_id):
              "state": s.status, "agreement_no": s.agreement_no}
             for s in db.session.scalars(sa.select(SuspensionApplication).where(
                 SuspensionApplication.household_id == household_id).order_by(SuspensionApplication.applied_on))]
-
-
-def _documents(household_id):
-    return [{"id": d.id, "kind": d.kind, "number": d.number, "season": d.season_id, "created_at": iso_utc(d.created_at),
-             "sha256": d.pdf_sha256} for d in db.session.scalars(sa.select(Document).where(
-                 Document.household_id == household_id).order_by(Document.created_at))]
-
-
-def debts(household_id: str, stage: str) -> list[dict]:
-    """Each season bill still owed, with its limitation date: three years from its due date, restarted by
-    every delivered demand with proof (sync/arrears.py; DOMAIN.md case 10)."""
-    bills = db.session.execute(sa.select(Bill, Season.due_on).join(Season, Season.id == Bill.season_id)
-                               .where(Bill.household_id == household_id, Bill.due_fen > Bill.paid_fen)
-                               .order_by(Season.starts_on)).all()
-    actions = db.session.scalars(sa.select(CollectionAction).where(
-        CollectionAction.household_id == household_id, CollectionAction.delivered.is_(True))
-        .order_by(CollectionAction.at)).all()
-    demands = [Demand(a.kind, shanghai_date(a.at), shanghai_date(a.at), a.proof_op_id or "") for a in actions]
-    out = []
-    for bill, due_on in bills:
-        if due_on is None:
-            continue
-        after = [d for d in demands if d.delivered_on >= due_on]
-        last = next((d for d in reversed(after) if d.counts), None)
-        out.append({"season": bill.season_id, "balance_fen": bill.due_fen - bill.paid_fen,
-                    "due_on": due_on.isoformat(), "limitation_date": limitation_date(due_on, after).isoformat(),
-                    "last_demand": {"document_id": None, "delivered_on": last.delivered_on.isoformat()} if last else None,
-                    "stage": stage})
-    return out
-
-
-def debts_of(household_id: str) -> list[dict]:
-    stage = db.session.scalar(sa.select(Household.dunning_stage).where(Household.id == household_id[:36]))
-    if stage is None:
-        raise ApiError("not_found", {"household_id": household_id[:36]})
-    return debts(household_id[:36], stage)

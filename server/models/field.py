@@ -32,7 +32,9 @@ class CollectionAction(Model):
     kind: Mapped[str] = mapped_column(sa.String(20))  # notice_delivered | lawyer_letter | ...
     at: Mapped[datetime]
     delivered: Mapped[bool] = mapped_column(default=False)
-    proof_op_id: Mapped[str | None] = mapped_column(sa.String(36))
+    proof_op_id: Mapped[str | None] = mapped_column(sa.String(36))  # the phone's operation that recorded it
+    proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))  # a photo of the delivery (the office's)
+    document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("document.id", name="fk_collection_action_document_id"))
     created_at: Mapped[datetime] = created_at()
 
 

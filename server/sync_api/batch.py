@@ -16,6 +16,7 @@ from sync.ops import Op, OpError, payload_hash, payload_text, valid_op_id, valid
 
 from ..changes import EncodedJSON, audit_rows, execute_rows, insert_rows, touch
 from ..config import JSON_TEXT
+from ..documents.register import delivered_by_phone
 from ..errors import message
 from ..extensions import db
 from ..models import (Allocation, Assignment, Bill, CollectionAction, FieldRecord, Household, Operation, Party,
@@ -379,6 +380,7 @@ class Batch:
             insert_rows(ReviewItem, rows)
         self._write_household_updates()
         if self.demands:
+            delivered_by_phone(self.demands, self.user_id)  # the notice each delivery visit handed over
             insert_rows(CollectionAction, self.demands)
         # No audit row per new payment: a new payment is not a change of anything, and its who/what/when is
         # already kept twice in this transaction: the journal row (collector, device, posted_at, op_id) and the

@@ -115,7 +115,12 @@ def test_a_building_gets_one_notice_per_household_that_owes(client, clerk, tmp_p
     assert job["total"] == 40 and len(docs) + len(job["result"]["skipped"]) == 40 and docs
     assert len({d.number for d in docs}) == len(docs)
     data = download(client, clerk, job_id)
-    assert pdf_pages(data, tmp_path) == len(docs) and {d.pdf_sha256 for d in docs} == {hashlib.sha256(data).hexdigest()}
+    assert pdf_pages(data, tmp_path) == len(docs)
+    assert db.session.get(Job, job_id).file_sha256 == hashlib.sha256(data).hexdigest()
+    # each household's document is a file of its own in the register, its hash that file's
+    for d in docs:
+        own = client.get(f"/api/v1/documents/{d.id}/file", headers=clerk.headers).data
+        assert hashlib.sha256(own).hexdigest() == d.pdf_sha256 and pdf_pages(own, tmp_path) == 1
     assert sorted(d.data["page"] for d in docs) == list(range(1, len(docs) + 1))
 
 
@@ -209,17 +214,13 @@ def test_a_collector_cannot_make_documents(client, phone):
     assert r.status_code == 403
 
 
-def test_fifty_notices_take_well_under_a_second_each(client, clerk, tmp_path):
+def test_fifty_notices_in_one_job_make_fifty_pages(client, clerk, tmp_path):
+    """How fast is bench/documents_bench.py's to say (against bare WeasyPrint in the same run)."""
     owing = db.session.execute(sa.select(Bill.household_id).where(Bill.paid_fen < Bill.due_fen)
                                .group_by(Bill.household_id).order_by(Bill.household_id).limit(50)).scalars().all()
     assert len(owing) == 50
-    make(client, clerk, household_ids=owing[:1])  # fonts loaded once per process, as in a running server
-    started = time.perf_counter()
     job_id, job = make(client, clerk, household_ids=owing)
-    seconds = time.perf_counter() - started
-    print(f"\n50 notices in one job: {seconds:.2f} s, {seconds / 50 * 1000:.0f} ms per notice")
-    assert job["result"]["documents"] == 50
-    assert seconds / 50 < 0.5
+    assert job["result"]["documents"] == 50 and job["made"] == 50
     assert pdf_pages(download(client, clerk, job_id), tmp_path) == 50
 
 

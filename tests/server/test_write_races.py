@@ -105,6 +105,11 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
         return call(server, "POST", "/api/v1/sync/import",
                     {"device_id": phone.device_id, "ops": phone.payments(3)}, token=clerk)
 
+    def a_document(kind):
+        """The newest document of a kind the jobs above made (none yet: an id that answers 404)."""
+        items = call(server, "GET", f"/api/v1/documents?kind={kind}&per_page=1", token=clerk)[1]["items"]
+        return items[0]["id"] if items else 2**31 - 1
+
     season_year = iter(range(2030, 2030 + ROUNDS))
     calls = {
         "auth.login": lambda i: call(server, "POST", "/api/v1/auth/login",
@@ -146,6 +151,10 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
             "season": "2026-2027", "household_ids": c01.households[:2]}, token=clerk),
         "documents.lawyer_letters": lambda i: call(server, "POST", "/api/v1/documents/lawyer-letters", {
             "season": "2025-2026", "household_ids": c01.households[:2]}, token=clerk),
+        "documents.sign": lambda i: call(server, "POST", f"/api/v1/documents/{a_document('lawyer_letter')}/sign",
+                                         token=clerk),
+        "documents.delivery": lambda i: call(server, "POST", f"/api/v1/documents/{a_document('notice')}/delivery", {
+            "method": "in_person", "date": today.isoformat(), "recipient": "业主", "refused": False}, token=clerk),
     }
     write_routes = {endpoint for endpoint, methods in _write_routes()}
     assert write_routes == set(calls), ("write endpoints not in the race", write_routes ^ set(calls))
