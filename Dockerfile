@@ -31,6 +31,7 @@ RUN pip install .
 COPY server/ server/
 COPY sync/ sync/
 COPY migrations/ migrations/
+RUN python -m server.documents.fonts
 COPY scripts/boot.sh scripts/boot.sh
 COPY --from=pwa /src/pwa/dist pwa/dist
 COPY --from=console /src/console/dist console/dist

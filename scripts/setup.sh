@@ -32,6 +32,10 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The print fonts: Noto CJK SC cut to GB2312, so a printed notice is ~120 KB, not ~410 (server/documents/fonts.py).
+# Made once; again only when fonts.py changes.
+.venv/bin/python -m server.documents.fonts
+
 # The collector's app and the clerks' console: each installed once per lock file, then built.
 for app in pwa console; do
   [ -f "$app/package.json" ] || continue

@@ -91,9 +91,16 @@ def test_the_rare_character_of_an_owners_name_is_printed_with_a_cjk_font(client,
     data = download(client, clerk, job_id)
     assert "𠮷祥" in pdf_text(data, tmp_path)
     fonts = pdf_fonts(data, tmp_path)
-    assert fonts and all("Noto" in f and "CJK" in f for f in fonts), fonts
+    # Noto CJK SC cut at set-up (HL Serif, HL Sans) and, for 𠮷 alone, a font cut from the system's Noto CJK
+    assert fonts and all(f.split("+")[1].startswith(("HL-Serif", "HL-Sans", "HL-Rare")) for f in fonts), fonts
+    assert any("HL-Rare" in f for f in fonts), fonts
     assert all("+" in f for f in fonts), fonts  # embedded as subsets
     page_png(data, "notice-rare-name")
+    # issue 15, item 1: a one-page notice is at most 150 KB, the rare name included
+    doc = db.session.scalar(sa.select(Document).where(Document.job_id == job_id))
+    own = client.get(f"/api/v1/documents/{doc.id}/file", headers=clerk.headers).data
+    assert pdf_pages(own, tmp_path) == 1 and len(own) <= 150 * 1024, len(own)
+    assert "𠮷祥" in pdf_text(own, tmp_path)
 
 
 def test_a_household_that_owes_nothing_gets_no_notice_and_the_job_says_why(client, clerk):
