@@ -17,7 +17,7 @@ ROLES = {
     "review.list_items": OFFICE, "review.resolve": OFFICE, "review.rejected": OFFICE, "review.detail": OFFICE,
     "review.bulk": OFFICE,
     "admin.devices": ADMIN, "admin.revoke": ADMIN, "admin.assignments": ADMIN, "admin.buildings": OFFICE,
-    "admin.schedule": ADMIN,
+    "admin.schedule": ADMIN, "admin.get_assignments": ADMIN,
     "fees.settings": OFFICE, "fees.put_setting": ADMIN, "fees.seasons": OFFICE, "fees.create_season": ADMIN,
     "fees.patch_season": ADMIN, "fees.put_rates": ADMIN, "fees.issue_bills": ADMIN,
     "ledgers.daily": OFFICE, "ledgers.close": OFFICE, "ledgers.weekly": OFFICE, "ledgers.monthly": OFFICE,
