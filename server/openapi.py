@@ -47,6 +47,7 @@ SCHEMAS = {
     "fees.create_season": (None, fees_s.SeasonIn, fees_s.SeasonRecord, 201),
     "fees.patch_season": (None, fees_s.SeasonPatch, fees_s.SeasonRecord, 200),
     "fees.put_rates": (None, fees_s.RatesIn, None, 200),
+    "fees.rates": (None, None, fees_s.RateList, 200),
     "fees.issue_bills": (None, None, fees_s.IssueOut, 200),
     "openapi.openapi": (None, None, None, 200),
 }

@@ -102,3 +102,17 @@ def test_a_clerk_reads_collectors_by_name_in_the_households_list_the_household_a
                                                                 "per_page": 500}, headers=clerk.headers).get_json()
     entry = next(e for e in ledger["entries"] if e["receipt_no"] == op["data"]["receipt_no"])
     assert entry["collector_name"] == name
+
+
+def test_a_seasons_rates_read_back_as_they_were_set_and_an_unknown_season_is_not_found(client, admin, clerk):
+    r = client.put("/api/v1/admin/seasons/2026-2027/rates", json={"rates": [
+        {"category": "non_residential", "zone": "core6", "price_yuan": "38.50", "suspension_ratio": "0.2500"}]},
+        headers=admin.headers)
+    assert r.status_code == 200, r.get_json()
+    body = client.get("/api/v1/admin/seasons/2026-2027/rates", headers=clerk.headers).get_json()
+    assert body["total"] == len(body["items"]) >= 2
+    shop = next(x for x in body["items"] if x["category"] == "non_residential" and x["zone"] == "core6")
+    assert shop["price_yuan"] == "38.50" and shop["suspension_ratio"] == "0.2500"
+    home = next(x for x in body["items"] if x["category"] == "residential")
+    assert home["price_yuan"] == "24.00"  # the demo's rate, kept: PUT set one rule, not all
+    assert client.get("/api/v1/admin/seasons/1999-2000/rates", headers=admin.headers).status_code == 404

@@ -20,6 +20,7 @@ ROLES = {
     "admin.schedule": ADMIN, "admin.get_assignments": ADMIN,
     "fees.settings": OFFICE, "fees.put_setting": ADMIN, "fees.seasons": OFFICE, "fees.create_season": ADMIN,
     "fees.patch_season": ADMIN, "fees.put_rates": ADMIN, "fees.issue_bills": ADMIN,
+    "fees.rates": OFFICE,
     "ledgers.daily": OFFICE, "ledgers.close": OFFICE, "ledgers.weekly": OFFICE, "ledgers.monthly": OFFICE,
     "ledgers.total": OFFICE, "documents.notices": OFFICE, "documents.lawyer_letters": OFFICE,
     "documents.job": OFFICE, "documents.job_file": OFFICE,
