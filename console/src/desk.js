@@ -174,3 +174,36 @@ export function effectOf(kind, decision) {
 
 /** The kind an entry is decided as: the one the server put first (the list's `kind`). */
 export const decidedAs = (entry) => entry?.kind;
+
+// --- fee settings as a form (GET /admin/settings: groups of plain values) --------------------------------
+
+/** The fields of one settings group: [{key, type: 'bool'|'number'|'list'|'text'|'null', text}]. */
+export function settingFields(value = {}) {
+  return Object.entries(value || {}).map(([key, v]) => {
+    if (typeof v === 'boolean') return { key, type: 'bool', text: v };
+    if (typeof v === 'number') return { key, type: 'number', text: String(v) };
+    if (Array.isArray(v)) return { key, type: 'list', text: v.join(', ') };
+    if (v === null) return { key, type: 'null', text: '' };
+    if (typeof v === 'object') return { key, type: 'json', text: JSON.stringify(v) };
+    return { key, type: 'text', text: String(v) };
+  });
+}
+
+/** The group's value back from the edited fields, each in its first type; an empty optional value is null.
+ * Throws an Error with `field` for a number or a JSON field that does not read. */
+export function settingValue(fields = []) {
+  const out = {};
+  for (const f of fields) {
+    const text = typeof f.text === 'string' ? f.text.trim() : f.text;
+    if (f.type === 'bool') out[f.key] = !!f.text;
+    else if (f.type === 'number') {
+      const n = Number(text);
+      if (text === '' || !Number.isFinite(n)) throw Object.assign(new Error(f.key), { field: f.key });
+      out[f.key] = n;
+    } else if (f.type === 'list') out[f.key] = text ? text.split(/[,，]\s*/).map((x) => x.trim()).filter(Boolean) : [];
+    else if (f.type === 'json') {
+      try { out[f.key] = JSON.parse(text); } catch { throw Object.assign(new Error(f.key), { field: f.key }); }
+    } else out[f.key] = text === '' ? null : text;
+  }
+  return out;
+}
