@@ -207,3 +207,17 @@ export function settingValue(fields = []) {
   }
   return out;
 }
+
+/** The fields of an operation as the phone sent it, for a person: [[key, value]] of its data, with its time
+ * first; money stays fen (the screen formats it), anything not plain is shown as JSON text. */
+export function sentLines(asSent) {
+  if (!asSent || typeof asSent !== 'object') return [];
+  const out = [];
+  if (asSent.at) out.push(['at', asSent.at]);
+  const data = asSent.data && typeof asSent.data === 'object' && !Array.isArray(asSent.data) ? asSent.data : {};
+  for (const [k, v] of Object.entries(data)) {
+    if (v === null || v === undefined || v === '') continue;
+    out.push([k, typeof v === 'object' ? JSON.stringify(v) : v]);
+  }
+  return out;
+}

@@ -217,6 +217,9 @@ Object.assign(zh, {
   'dv.silent_hint': '这些手机超过 48 小时没有同步，而上次同步时还有记录没传完（或序号有缺口）：其中可能有未入账的现金。',
   'as.now': '现负责 {0} 栋楼，{1} 户', 'as.hh': '{0} 户', 'as.adds': '新增 {0}', 'as.removes': '移出 {0}',
   'as.after': '保存后共 {0} 户', 'as.unchanged': '未改动', 'as.their_review': '查看其复核项', 'as.choose': '先选择收费员。',
+  'sent.at': '手机记录时间', 'sent.amount_fen': '金额', 'sent.method': '方式', 'sent.receipt_no': '收据号', 'sent.payer': '缴费人',
+  'sent.note': '备注', 'sent.season': '采暖季', 'sent.paper_receipt_no': '纸质收据号', 'sent.txn_no': '交易号',
+  'ri.status.applied': '已入账', 'ri.status.held': '暂扣', 'ri.status.duplicate': '重复', 'ri.status.rejected': '被拒绝',
 });
 Object.assign(en, {
   'nav.projects': 'Estates and buildings', 'nav.grid': 'Building grid', 'nav.seasons': 'Seasons and rates',
@@ -271,4 +274,8 @@ Object.assign(en, {
   'as.now': 'now {0} buildings, {1} households', 'as.hh': '{0} households', 'as.adds': 'adds {0}', 'as.removes': 'removes {0}',
   'as.after': '{0} households after saving', 'as.unchanged': 'No change', 'as.their_review': 'Their review entries',
   'as.choose': 'Choose a collector first.',
+  'sent.at': 'Phone time', 'sent.amount_fen': 'Amount', 'sent.method': 'Method', 'sent.receipt_no': 'Receipt',
+  'sent.payer': 'Payer', 'sent.note': 'Note', 'sent.season': 'Season', 'sent.paper_receipt_no': 'Paper receipt',
+  'sent.txn_no': 'Transaction no.',
+  'ri.status.applied': 'Applied', 'ri.status.held': 'Held', 'ri.status.duplicate': 'Duplicate', 'ri.status.rejected': 'Rejected',
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   bulkChoice, bulkSummary, reasonOf, sideBySide, billRows, buildingKey, pickedOf, buildingsOf, assignmentChanges,
   householdCounts, householdsIn, gridColumns, floorCells, stackOf, stateCounts, FLAT_STATES, readOutboxFile,
-  statusCounts, effectOf, settingFields, settingValue,
+  statusCounts, effectOf, settingFields, settingValue, sentLines,
 } from '../src/desk.js';
 import { collectorOptions } from '../src/screens/review.js';
 import { t, setLang, TABLES } from '../src/i18n.js';
@@ -136,4 +136,11 @@ test('the new words exist in both languages', () => {
   assert.equal(t('nav.grid'), 'Building grid');
   setLang('zh-CN');
   assert.equal(t('nav.grid'), '楼盘表');
+});
+
+test('an operation as sent reads as its fields, time first, nothing empty', () => {
+  const lines = sentLines({ at: '2026-12-01T10:00:00+08:00', data: { amount_fen: 2000, method: 'cash', note: '', payer: '张三', photo_ids: ['a'] } });
+  assert.deepEqual(lines, [['at', '2026-12-01T10:00:00+08:00'], ['amount_fen', 2000], ['method', 'cash'], ['payer', '张三'], ['photo_ids', '["a"]']]);
+  assert.deepEqual(sentLines(null), []);
+  assert.deepEqual(sentLines({ data: 'odd' }), []);
 });

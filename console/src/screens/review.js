@@ -87,7 +87,7 @@ function BulkBar({ picked, onDone }) {
         value=${reason} onInput=${(e) => { setReason(e.target.value); setMsg(null); }} />
       ${choice.decisions.map((d) => html`<button type="button" data-bulk-decision=${d} class=${d === 'void' ? 'danger' : d === 'dismiss' ? 'ghost' : ''}
         title=${t(effectOf(choice.kind, d))} onClick=${() => go(d)}>${label('decision', d)}（${picked.length}）</button>`)}`
-      : html`<span class="sub">${t('rb.why.' + choice.why)}</span>`}
+      : html`<span class="sub">${t(choice.why === 'none' ? 'rb.hint' : 'rb.why.' + choice.why)}</span>`}
     <span class="record" data-testid="bulk-msg">${msg?.text || ''}</span><${ErrorLine} error=${msg?.error} /></div>`;
 }
 
@@ -141,8 +141,7 @@ export function Review() {
       ${dates.map(([k, l]) => html`<label class="field"><span>${t(l)}</span><input type="date" name=${k} value=${q[k] || ''}
         onChange=${(e) => router.setQuery({ [k]: e.target.value })} /></label>`)}
     </div>
-    ${bulk ? (pickedRows.length ? html`<${BulkBar} picked=${pickedRows} onDone=${reload} />` : html`<p class="sub">${t('rb.hint')}</p>`)
-      : html`<p class="sub">${t('rb.need_kind')}</p>`}
+    ${bulk ? html`<${BulkBar} picked=${pickedRows} onDone=${reload} />` : html`<p class="sub">${t('rb.need_kind')}</p>`}
     <${PagedTable} path="/review" params=${params} columns=${columns} testid="review" reloadKey=${tick}
       onData=${(d) => setItems(d.items || [])} />
   </section>`;

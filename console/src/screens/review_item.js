@@ -5,8 +5,17 @@ import { html } from 'htm/preact';
 import { t, label } from '../i18n.js';
 import { bjTime } from '../format.js';
 import { Badge, ErrorLine, Link, Money, Table, useCtx, useLoad, useWho } from '../ui/kit.js';
-import { billRows, sideBySide } from '../desk.js';
+import { billRows, sentLines, sideBySide } from '../desk.js';
 import { Decide, detailLines } from './review.js';
+
+/** One field of an operation as sent, in words where the console has them. */
+function SentValue({ k, v }) {
+  if (k === 'amount_fen' && typeof v === 'number') return html`<${Money} fen=${v} />`;
+  if (k === 'method') return label('method', v);
+  if (k === 'at') return bjTime(v);
+  return String(v);
+}
+const sentKey = (k) => (t('sent.' + k) === 'sent.' + k ? k : t('sent.' + k));
 
 function PaymentCard({ p, who }) {
   const facts = [
@@ -57,7 +66,8 @@ export function ReviewItem() {
         ${op ? html`<dl class="pairs">
           <dt>${t('rj.type')}</dt><dd>${t('ot.' + op.type) === 'ot.' + op.type ? op.type : t('ot.' + op.type)}</dd>
           <dt>${t('rj.received')}</dt><dd>${bjTime(op.received_at)}</dd>
-          <dt>${t('ri.answer')}</dt><dd>${op.status}</dd>
+          <dt>${t('ri.answer')}</dt><dd>${t('ri.status.' + op.status) === 'ri.status.' + op.status ? op.status : t('ri.status.' + op.status)}</dd>
+          ${sentLines(op.as_sent).map(([k, v]) => html`<dt>${sentKey(k)}</dt><dd data-sent=${k}><${SentValue} k=${k} v=${v} /></dd>`)}
           ${detailLines(it.details).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
           <details><summary>${t('rj.raw')}</summary><pre data-testid="ri-raw">${JSON.stringify(op.as_sent, null, 2)}</pre></details>`
         : html`<dl class="pairs">${detailLines(it.details).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
