@@ -1,6 +1,7 @@
 """The clerks' console in real Chromium at a desk's 1366×768: a clerk decides review items with a reason, reads
 the ledgers, closes a day, makes notices; an admin creates a user; the URL keeps the screen through a reload;
 a hostile owner name stays text."""
+import json
 import sqlite3
 import tempfile
 import uuid
@@ -248,6 +249,9 @@ def test_every_screen_at_desk_size_in_chinese_and_english(server, desktop, shots
                ("devices", "/console/admin/devices", "devices"), ("assignments", "/console/admin/assignments?user=c01", None),
                ("audit", "/console/admin/audit", "audit"), ("account", "/console/account", None)]
     status, queue = api(server, "GET", "/review?state=all&per_page=1", clerk["token"])
+    if not queue["items"]:  # this test alone on a fresh server: make an entry to look at
+        _duplicate(server, "c05")
+        status, queue = api(server, "GET", "/review?state=all&per_page=1", clerk["token"])
     status, projects = api(server, "GET", "/projects", clerk["token"])
     building = projects["items"][0]["buildings"][0]["id"]
     screens += [("projects", "/console/estate", "projects"), ("grid", f"/console/buildings/{building}/grid", "grid"),
@@ -255,8 +259,7 @@ def test_every_screen_at_desk_size_in_chinese_and_english(server, desktop, shots
                 ("seasons", "/console/admin/seasons?season=2026-2027", "seasons"),
                 ("settings", "/console/admin/settings", "settings"), ("import", "/console/outbox-import", None),
                 ("schedule", "/console/admin/schedule", "schedule")]
-    if queue["items"]:
-        screens.append(("review-entry", f"/console/review/{queue['items'][0]['id']}", None))
+    screens.append(("review-entry", f"/console/review/{queue['items'][0]['id']}", None))
     for name, path, testid in screens:
         page.goto(server.url + path)
         page.locator("main.content section").wait_for()
@@ -505,3 +508,90 @@ def test_hostile_names_and_notes_stay_text_on_the_review_entry_devices_grid_and_
     page.locator("section[data-screen=import] .error").wait_for()
     page.wait_for_timeout(300)
     assert page.locator("img[src=x]").count() == 0 and dialogs == []
+
+
+def _payment_op(phone, household_id, seq, amount_fen=1500):
+    now = datetime.now(BEIJING).isoformat(timespec="seconds")
+    return {"op_id": str(uuid.uuid4()), "seq": seq, "type": "payment", "household_id": household_id, "at": now,
+            "data": {"amount_fen": amount_fen, "method": "cash", "receipt_no": f"{phone['device_code']}-{seq:06d}"}}
+
+
+def test_a_clerk_imports_a_phones_exported_outbox_once_and_a_second_import_books_nothing(server, desktop, shots, tmp_path):
+    phone = server_login(server, "c01")
+    households, _ = full_pull(server, phone["token"])
+    h = next(x for x in households.values() if x["bills"] and x["bills"][-1]["balance_fen"] > 5000)
+    export = {"device_id": phone["device_id"], "exported_at": datetime.now(timezone.utc).isoformat(),
+              "ops": [_payment_op(phone, h["id"], 1), _payment_op(phone, h["id"], 2, 800)]}
+    path = tmp_path / "heatledger-outbox.json"
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    page = console_sign_in(server, desktop, "clerk", "/console/outbox-import")
+    page.set_input_files("input[data-testid=outbox-file]", str(path))
+    preview = page.locator("[data-testid=outbox-preview]")
+    preview.wait_for()
+    assert phone["device_id"] in preview.inner_text() and "收款 2" in preview.inner_text()
+    page.click("[data-testid=outbox-send]")
+    page.locator("[data-testid=outbox-result]", has_text="已入账").wait_for()
+    page.screenshot(path=str(shots / "console-import-done.png"))
+    status, detail = api(server, "GET", f"/households/{h['id']}", server_login(server, "clerk")["token"])
+    receipts = {p["receipt_no"] for p in detail["payments"]}
+    assert {op["data"]["receipt_no"] for op in export["ops"]} <= receipts
+    page.reload()
+    page.set_input_files("input[data-testid=outbox-file]", str(path))
+    page.click("[data-testid=outbox-send]")
+    result = page.locator("[data-testid=outbox-result]")
+    result.wait_for()
+    assert "重复（已导入过）2 条" in result.inner_text() and "已入账" not in result.inner_text()
+    bad = tmp_path / "photo.json"
+    bad.write_text("not json", encoding="utf-8")
+    page.set_input_files("input[data-testid=outbox-file]", str(bad))
+    page.locator("section[data-screen=import] .error", has_text="不是手机导出的文件").wait_for()
+
+
+def test_a_phone_silent_two_days_with_work_left_is_listed_for_the_admin(server, desktop, shots):
+    phone = server_login(server, "c03")
+    households, _ = full_pull(server, phone["token"])
+    h = next(iter(households.values()))
+    now = datetime.now(BEIJING).isoformat(timespec="seconds")
+    status, body = api(server, "POST", "/sync/push", phone["token"], {
+        "device_id": phone["device_id"], "ops": [_payment_op(phone, h["id"], 1, 100)], "outbox_depth": 5,
+        "app_version": "1.0.0-e2e"}, {"X-Client-Time": now})
+    assert status == 200, body
+    with sqlite3.connect(server.database_url.removeprefix("sqlite:///")) as con:
+        con.execute("UPDATE device SET last_seen_at = datetime('now', '-50 hours') WHERE id = ?", (phone["device_id"],))
+    page = console_sign_in(server, desktop, "admin", "/console/admin/devices")
+    loaded(page, "devices")
+    page.click("[data-testid=devices-silent]")
+    page.locator("[data-testid=devices-list][data-loaded=yes]").wait_for()
+    assert "silent=48" in page.url
+    row = page.locator("table[data-testid=devices] tbody tr", has_text=phone["device_code"])
+    row.wait_for()
+    text = row.inner_text()
+    assert "1.0.0-e2e" in text and phone["user"]["name"] in text
+    assert row.locator(".badge.warn").inner_text() == "4"  # 5 waiting when it pushed, 1 of them settled
+    assert page.locator("table[data-testid=devices] tbody tr").count() >= 1
+    page.screenshot(path=str(shots / "console-devices-silent-one.png"))
+
+
+def test_an_admin_sets_a_rate_and_issuing_an_issued_season_again_bills_no_one_twice(server, desktop, shots):
+    page = console_sign_in(server, desktop, "admin", "/console/admin/seasons")
+    page.locator("[data-testid=seasons-list][data-loaded=yes]").wait_for()
+    page.locator("a[data-testid=season-link]", has_text="2024-2025").click()
+    rates = page.locator("[data-testid=rates]")
+    rates.locator("h2", has_text="2024-2025").wait_for()
+    form = rates.locator("[data-testid=rate-form]")
+    form.locator("select[name=category]").select_option("non_residential")
+    form.locator("select[name=zone]").select_option("other")
+    form.locator("input[name=price_yuan]").fill("41.20")
+    form.locator("button[type=submit]").click()
+    rates.locator("table[data-testid=rates-table] tbody tr", has_text="41.20").wait_for()
+    page.locator("a[data-testid=season-link]", has_text="2026-2027").click()
+    rates = page.locator("[data-testid=rates]")
+    rates.locator("h2", has_text="2026-2027").wait_for()
+    rates.locator("[data-testid=issue]").click()
+    assert "确定" in rates.inner_text()  # asked before anything is issued
+    rates.locator("[data-testid=issue-confirm]").click()
+    rates.locator("[data-testid=action-msg]", has_text="已开具 0 户账单").wait_for()
+    page.screenshot(path=str(shots / "console-seasons-issued.png"))
+    admin = server_login(server, "admin")
+    status, body = api(server, "GET", "/admin/seasons/2024-2025/rates", admin["token"])
+    assert any(r["zone"] == "other" and r["price_yuan"] == "41.20" for r in body["items"])
