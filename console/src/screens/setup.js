@@ -88,7 +88,7 @@ export function Seasons() {
     required=${k !== 'due_on'} value=${form[k]} onInput=${(e) => setForm({ ...form, [k]: e.target.value })} /></label>`;
   return html`<section data-screen="seasons"><h1>${t('nav.seasons')}</h1>
     <${ErrorLine} error=${seasons.error} />
-    <div data-testid="seasons-list" data-loaded=${seasons.loading ? null : 'yes'}>
+    <div class="block" data-testid="seasons-list" data-loaded=${seasons.loading ? null : 'yes'}>
       <${Table} columns=${columns} rows=${(seasons.data || []).slice().reverse()} testid="seasons" /></div>
     <form class="filters card" data-testid="season-form" onSubmit=${create}><h2>${t('se.new')}</h2>
       ${field('id', 'text')}${field('starts_on')}${field('ends_on')}${field('due_on')}<button type="submit">${t('us.create')}</button>${msg}</form>
