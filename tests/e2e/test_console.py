@@ -377,8 +377,8 @@ def test_an_admin_moves_a_building_and_the_households_move_in_both_collectors_pu
     status, held = api(server, "GET", "/admin/assignments/c02", admin["token"])
     assert status == 200 and len(held["buildings"]) >= 2, held  # c02 keeps some: other tests use c02's phone
     moving = held["buildings"][0]
-    status, rows = api(server, "GET", f"/households?project={quote(moving['project'])}&building={quote(moving['building'])}"
-                       "&per_page=500", admin["token"])
+    status, rows = api(server, "GET", f"/households?project={quote(moving['project'])}"
+                       f"&building={quote(moving['building'])}&per_page=500", admin["token"])
     moved = {h["id"] for h in rows["items"]}
     assert moved and moved <= set(given) and not moved & set(taken)
     box = f"input[data-building='{moving['project']}/{moving['building']}']"
@@ -462,7 +462,8 @@ def test_the_building_grid_colours_each_flat_says_its_state_in_words_and_opens_i
     assert room in page.inner_text("main")
 
 
-def test_hostile_names_and_notes_stay_text_on_the_review_entry_devices_grid_and_import_screens(server, desktop, tmp_path):
+def test_hostile_names_and_notes_stay_text_on_the_review_entry_devices_grid_and_import_screens(
+        server, desktop, tmp_path):
     """Issue 12, item 8 on the screens of items 4, 5 and 7: a collector, a device, a payer and a note named
     <img src=x onerror=alert(1)>, and an outbox file of that name, are shown as text; no dialog opens."""
     admin = server_login(server, "admin")
@@ -516,7 +517,8 @@ def _payment_op(phone, household_id, seq, amount_fen=1500):
             "data": {"amount_fen": amount_fen, "method": "cash", "receipt_no": f"{phone['device_code']}-{seq:06d}"}}
 
 
-def test_a_clerk_imports_a_phones_exported_outbox_once_and_a_second_import_books_nothing(server, desktop, shots, tmp_path):
+def test_a_clerk_imports_a_phones_exported_outbox_once_and_a_second_import_books_nothing(
+        server, desktop, shots, tmp_path):
     phone = server_login(server, "c01")
     households, _ = full_pull(server, phone["token"])
     h = next(x for x in households.values() if x["bills"] and x["bills"][-1]["balance_fen"] > 5000)
