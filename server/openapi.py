@@ -35,7 +35,8 @@ SCHEMAS = {
     "review.rejected": (review_s.PageArgs, None, review_s.RejectedListOut, 200),
     "review.detail": (None, None, review_s.ReviewDetailOut, 200),
     "review.bulk": (None, review_s.BulkIn, review_s.BulkOut, 200),
-    "admin.devices": (None, None, None, 200),
+    "admin.devices": (admin_s.DevicesArgs, None, admin_s.DeviceList, 200),
+    "admin.get_assignments": (None, None, admin_s.AssignmentsOut, 200),
     "admin.revoke": (None, None, admin_s.DeviceOut, 200),
     "admin.assignments": (None, admin_s.AssignmentsIn, admin_s.AssignmentsOut, 200),
     "admin.buildings": (None, None, admin_s.BuildingsOut, 200),
@@ -46,6 +47,7 @@ SCHEMAS = {
     "fees.create_season": (None, fees_s.SeasonIn, fees_s.SeasonRecord, 201),
     "fees.patch_season": (None, fees_s.SeasonPatch, fees_s.SeasonRecord, 200),
     "fees.put_rates": (None, fees_s.RatesIn, None, 200),
+    "fees.rates": (None, None, fees_s.RateList, 200),
     "fees.issue_bills": (None, None, fees_s.IssueOut, 200),
     "openapi.openapi": (None, None, None, 200),
 }

@@ -20,6 +20,13 @@ export const ROUTES = [
   ['assignments', 'admin/assignments'],
   ['audit', 'admin/audit'],
   ['account', 'account'],
+  ['review_item', 'review/:id'],
+  ['projects', 'estate'],
+  ['grid', 'buildings/:id/grid'],
+  ['seasons', 'admin/seasons'],
+  ['settings', 'admin/settings'],
+  ['import', 'outbox-import'],
+  ['schedule', 'admin/schedule'],
 ];
 export const HOME = 'review';
 

@@ -1,24 +1,53 @@
 """Admin actions: revoke a device, set a collector's buildings. Each is audited and logged for pulls."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from ..changes import audit, begin_write, touch
 from ..errors import ApiError
 from ..extensions import db
-from ..models import Assignment, Building, Device, Household, Project, User, utcnow
+from ..models import Assignment, Building, Device, Household, Project, SyncSession, User, utcnow
 from ..timefmt import iso_utc
 
 
-def device_view(device: Device, username: str) -> dict:
-    return {"id": device.id, "code": device.code, "name": device.name, "username": username,
+def device_view(device: Device, username: str, user_name: str | None = None, outbox_depth: int | None = None) -> dict:
+    return {"id": device.id, "code": device.code, "name": device.name, "username": username, "user_name": user_name,
             "revoked_at": iso_utc(device.revoked_at), "last_seen_at": iso_utc(device.last_seen_at),
             "device_last_seq": device.seq_contiguous or 0, "seq_max": device.seq_max or 0,
-            "gap": (device.seq_max or 0) > (device.seq_contiguous or 0), "app_version": device.app_version}
+            "gap": (device.seq_max or 0) > (device.seq_contiguous or 0), "app_version": device.app_version,
+            "outbox_depth": outbox_depth}
 
 
-def list_devices() -> list[dict]:
-    rows = db.session.execute(sa.select(Device, User.username).join(User, User.id == Device.user_id)
-                              .order_by(Device.created_at.desc())).all()
-    return [device_view(d, u) for d, u in rows]
+def _outbox_left():
+    """Per device, what its outbox still held after its last push: the depth it reported with that batch
+    (PROTOCOL.md: outbox_depth, counted before the batch) less the operations the batch settled."""
+    last = (sa.select(SyncSession.device_id, sa.func.max(SyncSession.id).label("id"))
+            .where(SyncSession.kind == "push", SyncSession.outbox_depth.is_not(None))
+            .group_by(SyncSession.device_id).subquery())
+    return (sa.select(SyncSession.device_id, SyncSession.outbox_depth, SyncSession.counts)
+            .join(last, last.c.id == SyncSession.id))
+
+
+def _left(depth, counts) -> int:
+    settled = sum(v for v in (counts or {}).values() if isinstance(v, int))
+    return max(int(depth) - settled, 0)
+
+
+def list_devices(silent_hours: int | None = None, page: int = 1, per_page: int = 50, now=None) -> dict:
+    """Phones, newest first. With `silent_hours`: only the collectors' phones not revoked and not heard from
+    for that long that still have work pending (an outbox left non-empty, or a gap in their seqs), the ones
+    a clerk should chase before a ledger is believed (DOMAIN.md §5)."""
+    left = {d: _left(depth, counts) for d, depth, counts in db.session.execute(_outbox_left())}
+    query = (sa.select(Device, User.username, User.name).join(User, User.id == Device.user_id)
+             .order_by(Device.created_at.desc(), Device.id))
+    rows = db.session.execute(query).all()
+    if silent_hours is not None:
+        since = (now or utcnow()) - timedelta(hours=silent_hours)
+        rows = [r for r in rows if r[0].revoked_at is None and r[0].last_seen_at is not None
+                and r[0].last_seen_at < since
+                and (left.get(r[0].id, 0) > 0 or (r[0].seq_max or 0) > (r[0].seq_contiguous or 0))]
+    shown = rows[(page - 1) * per_page: page * per_page]
+    return {"items": [device_view(d, u, n, left.get(d.id)) for d, u, n in shown], "total": len(rows)}
 
 
 def revoke_device(device_id: str, admin: User) -> dict:
@@ -32,7 +61,8 @@ def revoke_device(device_id: str, admin: User) -> dict:
         audit("device.revoked", "device", device.id, {"revoked_at": None}, {"revoked_at": iso_utc(now)}, None,
               admin.id, now)
     db.session.commit()
-    return device_view(device, db.session.get(User, device.user_id).username)
+    owner = db.session.get(User, device.user_id)
+    return device_view(device, owner.username, owner.name)
 
 
 def set_assignments(username: str, buildings: list[dict], admin: User) -> dict:
@@ -63,11 +93,25 @@ def set_assignments(username: str, buildings: list[dict], admin: User) -> dict:
         moved = db.session.scalars(sa.select(Household.id).where(Household.building_id.in_(ended | added)))
         touch(list(moved), now=now)
     db.session.commit()
+    return _assignments_view(user)
+
+
+def assignments_of(username: str) -> dict:
+    """A collector's buildings now, in the shape PUT answers: what the console edits before it replaces."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise ApiError("not_found", {"field": "username"})
+    return _assignments_view(user)
+
+
+def _assignments_view(user: User) -> dict:
+    wanted = sa.select(Assignment.building_id).where(Assignment.user_id == user.id, Assignment.valid_to.is_(None))
     refs = db.session.execute(sa.select(Project.name, Building.name).join(Project, Project.id == Building.project_id)
-                              .where(Building.id.in_(wanted))).all()
+                              .where(Building.id.in_(wanted)).order_by(Project.name, sa.func.length(Building.name),
+                                                                        Building.name)).all()
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Household)
                               .where(Household.building_id.in_(wanted)))
-    return {"username": username, "buildings": [{"project": p, "building": b} for p, b in refs],
+    return {"username": user.username, "buildings": [{"project": p, "building": b} for p, b in refs],
             "households": count}
 
 

@@ -44,6 +44,14 @@ def patch_season(season_id):
     return season_out.dump(service.set_season_open(season_id, load_json(season_patch)["open"], g.user.id))
 
 
+@bp.get("/seasons/<season_id>/rates")
+@authenticate("admin", "clerk")
+def rates(season_id):
+    """The season's prices per m², as set."""
+    items = rate_out.dump(service.list_rates(season_id), many=True)
+    return {"items": items, "total": len(items)}
+
+
 @bp.put("/seasons/<season_id>/rates")
 @authenticate("admin")
 def put_rates(season_id):

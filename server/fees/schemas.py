@@ -59,6 +59,11 @@ class RatesIn(Schema):
     rates = fields.List(fields.Nested(RateIn), required=True, validate=validate.Length(min=1))
 
 
+class RateList(Schema):
+    items = fields.List(fields.Nested(RateIn))
+    total = fields.Integer()
+
+
 class IssueOut(Schema):
     season = fields.String()
     issued = fields.Integer()

@@ -104,6 +104,14 @@ def set_season_open(season_id: str, is_open: bool, user_id: int) -> Season:
     return season
 
 
+def list_rates(season_id: str) -> list[RateRule]:
+    """A season's rates in force, the admin's screen before a change (PUT sets some, keeps the others)."""
+    if db.session.get(Season, season_id) is None:
+        raise ApiError("not_found", {"season": season_id})
+    return list(db.session.scalars(sa.select(RateRule).where(RateRule.season_id == season_id)
+                                   .order_by(RateRule.category, RateRule.heat_source, RateRule.zone)))
+
+
 def put_rates(season_id: str, rates: list[dict], user_id: int) -> list[RateRule]:
     """Set a season's rates. Bills already issued keep the rate they were issued with."""
     begin_write()

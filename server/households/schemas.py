@@ -29,6 +29,7 @@ class HouseholdRow(Schema):
     balance_fen = fields.Integer()
     dunning_stage = fields.String()
     collector = fields.String(allow_none=True)
+    collector_name = fields.String(allow_none=True)
 
 
 class HouseholdList(Schema):

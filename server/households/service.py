@@ -30,9 +30,12 @@ def _balances():
 
 def _collectors():
     """The collector each building is assigned to now (the first by username, should there be two)."""
-    return (sa.select(Assignment.building_id, sa.func.min(User.username).label("username"))
-            .join(User, User.id == Assignment.user_id).where(Assignment.valid_to.is_(None))
-            .group_by(Assignment.building_id).subquery())
+    first = (sa.select(Assignment.building_id, sa.func.min(User.username).label("username"))
+             .join(User, User.id == Assignment.user_id).where(Assignment.valid_to.is_(None))
+             .group_by(Assignment.building_id).subquery())
+    # with the collector's name: a clerk reads names, not usernames (issue 12), and may not list the users
+    return (sa.select(first.c.building_id, first.c.username, User.name.label("name"))
+            .join(User, User.username == first.c.username).subquery())
 
 
 def _numbers():
@@ -62,7 +65,7 @@ def _household_rows():
     """Households with what a row shows: building, project, owner, balance, collector and household number."""
     balances, collectors, numbers = _balances(), _collectors(), _numbers()
     query = (sa.select(Household, Building.name, Project.name, Party.name, Party.phone, balances.c.balance,
-                       collectors.c.username, numbers.c.number)
+                       collectors.c.username, numbers.c.number, collectors.c.name)
              .join(Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id)
              .join(Party, Party.id == Household.owner_id)
              .outerjoin(balances, balances.c.household_id == Household.id)
@@ -92,11 +95,12 @@ def search(q, project, building, status, in_arrears, page, per_page) -> dict:
     return {"items": [_row(*r) for r in rows], "total": total}
 
 
-def _row(h, building, project, owner, phone, balance, collector, number) -> dict:
+def _row(h, building, project, owner, phone, balance, collector, number, collector_name=None) -> dict:
     return {"id": h.id, "number": number, "label": label(building, h.unit, h.room), "project": project,
             "building": building, "unit": h.unit, "room": h.room, "owner_name": owner,
             "phone_masked": masked_phone(phone), "area_m2": f"{h.area_m2:.2f}", "status": h.status,
-            "balance_fen": max(int(balance or 0), 0), "dunning_stage": h.dunning_stage, "collector": collector}
+            "balance_fen": max(int(balance or 0), 0), "dunning_stage": h.dunning_stage, "collector": collector,
+            "collector_name": collector_name}
 
 
 def detail(household_id: str) -> dict:
@@ -137,7 +141,8 @@ def _bills(household_id):
 
 
 def _payments(household_id):
-    rows = db.session.execute(sa.select(Payment, User.username).outerjoin(User, User.id == Payment.collector_id)
+    rows = db.session.execute(sa.select(Payment, User.username, User.name)
+                              .outerjoin(User, User.id == Payment.collector_id)
                               .where(Payment.household_id == household_id)
                               .order_by(Payment.collected_at, Payment.id)).all()
     reviews = defaultdict(list)
@@ -149,7 +154,8 @@ def _payments(household_id):
              "paper_receipt_no": p.paper_receipt_no, "amount_fen": p.amount_fen, "method": p.method,
              "season": p.named_season_id, "payer": p.payer, "note": p.note, "collected_at": iso_utc(p.collected_at),
              "posted_on": p.posted_on.isoformat(), "state": p.state, "flags": p.flags or [], "collector": user,
-             "reverses_id": p.reverses_id, "reason": p.reason, "review": reviews.get(p.id, [])} for p, user in rows]
+             "collector_name": name, "reverses_id": p.reverses_id, "reason": p.reason,
+             "review": reviews.get(p.id, [])} for p, user, name in rows]
 
 
 def _adjustments(household_id):
@@ -162,12 +168,13 @@ def _adjustments(household_id):
 
 
 def _field_records(household_id):
-    rows = db.session.execute(sa.select(FieldRecord, User.username).outerjoin(User, User.id == FieldRecord.collector_id)
+    rows = db.session.execute(sa.select(FieldRecord, User.username, User.name)
+                              .outerjoin(User, User.id == FieldRecord.collector_id)
                               .where(FieldRecord.household_id == household_id)
                               .order_by(FieldRecord.at.desc(), FieldRecord.id.desc())).all()
     return [{"id": f.id, "op_id": f.op_id, "kind": f.kind, "season": f.season_id, "at": iso_utc(f.at),
-             "collector": user, "state": f.state, "data": f.data or {},
-             "photos": list((f.data or {}).get("photo_ids") or [])} for f, user in rows]
+             "collector": user, "collector_name": name, "state": f.state, "data": f.data or {},
+             "photos": list((f.data or {}).get("photo_ids") or [])} for f, user, name in rows]
 
 
 def _complaint(record: dict) -> dict:

@@ -104,6 +104,7 @@ class Entry(Schema):
     label = fields.String()
     project = fields.String()
     collector = fields.String(allow_none=True)
+    collector_name = fields.String(allow_none=True)
     method = fields.String()
     amount_fen = fields.Integer()
     collected_at = fields.String()

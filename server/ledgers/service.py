@@ -70,9 +70,10 @@ def _totals(rows) -> dict:
     return {"count": count, "amount_fen": sum(by_method.values()), "by_method": dict(sorted(by_method.items()))}
 
 
-def _entry(p: Payment, unit, room, building, project, collector) -> dict:
+def _entry(p: Payment, unit, room, building, project, collector, collector_name=None) -> dict:
     return {"receipt_no": p.receipt_no, "household_id": p.household_id, "label": label(building, unit, room),
-            "project": project, "collector": collector, "method": p.method, "amount_fen": p.amount_fen,
+            "project": project, "collector": collector, "collector_name": collector_name, "method": p.method,
+            "amount_fen": p.amount_fen,
             "collected_at": iso_utc(p.collected_at), "posted_on": p.posted_on.isoformat(),
             # 补录: collected on an earlier Shanghai date than it was posted (PROTOCOL.md, Ledger dates)
             "late": shanghai_date(p.collected_at) < p.posted_on, "kind": p.kind,
@@ -87,7 +88,8 @@ def daily(day: date, collector: str | None = None, project: str | None = None, p
     rows = db.session.execute(_joined(sa.select(Payment.method, sa.func.count(), sa.func.sum(Payment.amount_fen)))
                               .where(*where).group_by(Payment.method)).all()
     totals = _totals(rows)
-    stmt = _joined(sa.select(Payment, Household.unit, Household.room, Building.name, Project.name, User.username)) \
+    stmt = _joined(sa.select(Payment, Household.unit, Household.room, Building.name, Project.name, User.username,
+                             User.name)) \
         .where(*where).order_by(Payment.posted_at, Payment.id)
     if per_page:
         stmt = stmt.limit(per_page).offset((page - 1) * per_page)

@@ -26,11 +26,24 @@ def test_no_console_screen_breaks_the_policy(server, desktop):
     page = console_sign_in(server, desktop, "admin")
     page.locator("[data-testid=review-list][data-loaded=yes]").wait_for()
     for screen in ("rejected", "households", "daily", "weekly", "monthly", "total", "documents", "users", "devices",
-                   "assignments", "audit", "review"):
+                   "assignments", "audit", "projects", "seasons", "settings", "import", "schedule", "review"):
         page.click(f"[data-testid=nav-{screen}]")
         page.locator(f"[data-screen={screen}]").wait_for()
         page.wait_for_timeout(300)
     page.locator("table[data-testid=review] a").first.click() if page.locator("table[data-testid=review] a").count() else None
+    # the screens reached from others: a review entry, a building's grid, the silent devices
+    page.goto(page.url.split("/console/")[0] + "/console/review?state=all")
+    page.locator("[data-testid=review-list][data-loaded=yes]").wait_for()
+    if page.locator("a[data-testid=review-link]").count():
+        page.locator("a[data-testid=review-link]").first.click()
+        page.locator("[data-screen=review_item]").wait_for()
+    page.click("[data-testid=nav-projects]")
+    page.locator("a[data-testid=grid-link]").first.click()
+    page.locator("[data-testid=grid-list][data-loaded=yes]").wait_for()
+    page.click("[data-testid=nav-devices]")
+    page.click("[data-testid=devices-silent]")
+    page.locator("[data-testid=devices-list][data-loaded=yes]").wait_for()
+    page.wait_for_timeout(300)
     assert page.evaluate("window.__csp") == []
 
 

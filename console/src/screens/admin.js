@@ -3,7 +3,9 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n.js';
 import { bjTime } from '../format.js';
-import { ErrorLine, PagedTable, Select, useCtx, useWho } from '../ui/kit.js';
+import { ErrorLine, Link, PagedTable, Select, useCtx, useLoad, useWho } from '../ui/kit.js';
+import { assignmentChanges, buildingKey, buildingsOf, householdCounts, householdsIn, pickedOf } from '../desk.js';
+import { useProjects } from './estate.js';
 import { useEstate, auditColumns } from './households.js';
 import { useSeasons } from './ledgers.js';
 
@@ -105,41 +107,80 @@ function Revoke({ d, onDone }) {
 }
 
 export function Devices() {
+  const { route, router } = useCtx();
   const who = useWho();
   const [tick, setTick] = useState(0);
+  const silent = route.query.silent === '48';
   const columns = [
     { title: t('dv.code'), cell: (d) => d.code }, { title: t('dv.name'), cell: (d) => d.name },
     { title: t('dv.user'), cell: (d) => who(d.username, d.user_name) }, { title: t('dv.seen'), cell: (d) => bjTime(d.last_seen_at) },
     { title: t('dv.version'), cell: (d) => d.app_version || '' },
-    { title: t('dv.gap'), cell: (d) => (d.gap ? html`<span class="badge bad">${d.device_last_seq}/${d.seq_max}</span>` : '') },
+    { title: t('dv.outbox'), num: true, cell: (d) => (d.outbox_depth == null ? '—' : d.outbox_depth
+      ? html`<span class="badge warn" title=${t('dv.outbox_hint')}>${d.outbox_depth}</span>` : '0') },
+    { title: t('dv.gap'), cell: (d) => (d.gap ? html`<span class="badge bad" title=${t('dv.gap_hint')}>${d.device_last_seq}/${d.seq_max}</span>` : '') },
     { title: '', cell: (d) => html`<${Revoke} d=${d} onDone=${() => setTick((x) => x + 1)} />` },
   ];
   return html`<section data-screen="devices"><h1>${t('nav.devices')}</h1>
-    <${PagedTable} path="/admin/devices" columns=${columns} testid="devices" reloadKey=${tick} /></section>`;
+    <div class="filters tabs" role="group">
+      <button type="button" class=${silent ? 'ghost' : 'current'} aria-pressed=${!silent} data-testid="devices-all"
+        onClick=${() => router.setQuery({ silent: '' })}>${t('dv.all')}</button>
+      <button type="button" class=${silent ? 'current' : 'ghost'} aria-pressed=${silent} data-testid="devices-silent"
+        onClick=${() => router.setQuery({ silent: '48' })}>${t('dv.silent')}</button></div>
+    ${silent ? html`<p class="sub">${t('dv.silent_hint')}</p>` : null}
+    <${PagedTable} path="/admin/devices" params=${silent ? { silent_hours: 48 } : {}} columns=${columns} testid="devices"
+      reloadKey=${tick} empty=${silent ? t('dv.none_silent') : null} /></section>`;
+}
+
+/** A collector's buildings: loaded from the server before any edit (PUT replaces them all), with the
+ * households each building holds, and what saving would move said before it is saved. */
+function AssignmentEditor({ user }) {
+  const { api } = useCtx();
+  const projects = useProjects();
+  const held = useLoad(() => api.get(`/admin/assignments/${encodeURIComponent(user)}`), [user]);
+  const [picked, setPicked] = useState(null);
+  const [msg, setMsg] = useState(null);
+  const before = pickedOf(held.data);
+  const now = picked ?? before;
+  const counts = householdCounts(projects.data || []);
+  const changes = assignmentChanges(before, now);
+  const dirty = changes.added.length + changes.removed.length > 0;
+  const save = async () => {
+    try {
+      const r = await api.put(`/admin/assignments/${encodeURIComponent(user)}`, { buildings: buildingsOf(now) });
+      setMsg({ text: t('as.saved', r.households ?? '') });
+      setPicked(null);
+      held.reload();
+    } catch (e) { setMsg({ error: e }); }
+  };
+  if (held.error) return html`<${ErrorLine} error=${held.error} />`;
+  if (held.loading && !held.data) return html`<p>${t('common.loading')}</p>`;
+  const name = (r) => `${r.project} ${t('hh.bldg', r.building)}`;
+  return html`<div class="card" data-testid="assignment-editor" data-loaded=${held.loading ? null : 'yes'}>
+    <h2>${t('as.pick')} <small data-testid="as-now">${t('as.now', held.data.buildings.length, held.data.households)}</small></h2>
+    <div class="checks">
+      ${(projects.data || []).flatMap((p) => p.buildings.map((b) => {
+        const k = buildingKey(p.name, b.name);
+        return html`<label class=${'check' + (!!now[k] !== !!before[k] ? ' changed' : '')}><input type="checkbox" name="building"
+          data-building=${`${p.name}/${b.name}`} checked=${!!now[k]} onChange=${(e) => setPicked({ ...now, [k]: e.target.checked })} />
+          ${p.name} ${t('hh.bldg', b.name)} <span class="sub">${t('as.hh', b.households)}</span></label>`;
+      }))}</div>
+    <p class="sub" data-testid="as-changes">${dirty ? [
+      changes.added.length ? t('as.adds', changes.added.map(name).join('、')) : '',
+      changes.removed.length ? t('as.removes', changes.removed.map(name).join('、')) : '',
+      t('as.after', householdsIn(now, counts))].filter(Boolean).join('；') : t('as.unchanged')}</p>
+    <button type="button" data-testid="as-save" disabled=${!dirty} onClick=${save}>${t('as.save')}</button>
+    <button type="button" class="ghost" disabled=${!dirty} onClick=${() => setPicked(null)}>${t('common.cancel')}</button>
+    <span class="record" data-testid="as-msg">${msg?.text || ''}</span><${ErrorLine} error=${msg?.error} /></div>`;
 }
 
 export function Assignments() {
-  const { api, route, router, names } = useCtx();
-  const estate = useEstate();
+  const { route, router, names } = useCtx();
   const user = route.query.user || '';
-  const [picked, setPicked] = useState({});
-  const [msg, setMsg] = useState(null);
-  const key = (p, b) => `${p}\u0000${b}`;
-  const save = async () => {
-    const buildings = Object.keys(picked).filter((k) => picked[k]).map((k) => { const [project, building] = k.split('\u0000'); return { project, building }; });
-    try {
-      const r = await api.put(`/admin/assignments/${encodeURIComponent(user)}`, { buildings });
-      setMsg({ text: t('as.saved', r.households ?? '') });
-    } catch (e) { setMsg({ error: e }); }
-  };
   return html`<section data-screen="assignments"><h1>${t('nav.assignments')}</h1>
-    <div class="filters"><${Select} label=${t('as.user')} name="user" value=${user} all onChange=${(v) => { setPicked({}); router.setQuery({ user: v }); }}
-      options=${Object.entries(names).map(([u, n]) => ({ value: u, text: `${n} (${u})` }))} /></div>
-    ${user ? html`<div class="card"><h2>${t('as.pick')}</h2><div class="checks">
-      ${(estate.data || []).flatMap((p) => p.buildings.map((b) => html`<label class="check"><input type="checkbox"
-        checked=${!!picked[key(p.project, b)]} onChange=${(e) => setPicked({ ...picked, [key(p.project, b)]: e.target.checked })} />
-        ${p.project} ${t('hh.bldg', b)}</label>`))}</div>
-      <button type="button" onClick=${save}>${t('as.save')}</button> <span class="record">${msg?.text || ''}</span><${ErrorLine} error=${msg?.error} /></div>` : null}
+    <div class="filters"><${Select} label=${t('as.user')} name="user" value=${user} all onChange=${(v) => router.setQuery({ user: v })}
+      options=${Object.entries(names).map(([u, n]) => ({ value: u, text: `${n} (${u})` }))} />
+      ${user ? html`<${Link} to="review" query=${{ collector: user }}>${t('as.their_review')}</${Link}>` : null}</div>
+    ${user ? html`<${AssignmentEditor} key=${user} user=${user} />` : html`<p class="sub">${t('as.choose')}</p>`}
   </section>`;
 }
 

@@ -7,16 +7,23 @@ import { Review, Rejected } from '../screens/review.js';
 import { Households, Household, HouseholdAudit } from '../screens/households.js';
 import { Daily, Weekly, Monthly, Total } from '../screens/ledgers.js';
 import { Documents, Users, Devices, Assignments, Audit, Account } from '../screens/admin.js';
+import { ReviewItem } from '../screens/review_item.js';
+import { Projects, Grid } from '../screens/estate.js';
+import { Seasons, Settings, ImportOutbox, Schedule } from '../screens/setup.js';
 
 const SCREENS = { review: Review, rejected: Rejected, households: Households, household: Household,
   household_audit: HouseholdAudit, daily: Daily, weekly: Weekly, monthly: Monthly, total: Total, documents: Documents,
-  users: Users, devices: Devices, assignments: Assignments, audit: Audit, account: Account };
-const ADMIN_ONLY = new Set(['users', 'devices', 'assignments', 'audit']);
+  users: Users, devices: Devices, assignments: Assignments, audit: Audit, account: Account,
+  review_item: ReviewItem, projects: Projects, grid: Grid, seasons: Seasons, settings: Settings, import: ImportOutbox,
+  schedule: Schedule };
+const ADMIN_ONLY = new Set(['users', 'devices', 'assignments', 'audit', 'seasons', 'settings', 'schedule']);
 const NAV = [
-  ['nav.office', ['review', 'rejected', 'households', 'documents']],
+  ['nav.office', ['review', 'rejected', 'households', 'projects', 'documents', 'import']],
   ['nav.ledgers', ['daily', 'weekly', 'monthly', 'total']],
-  ['nav.admin', ['users', 'devices', 'assignments', 'audit']],
+  ['nav.admin', ['users', 'devices', 'assignments', 'seasons', 'settings', 'schedule', 'audit']],
 ];
+// A screen reached from another one lights that one up in the navigation.
+const PARENT = { review_item: 'review', grid: 'projects' };
 
 function Login({ api, onIn, expired }) {
   const [error, setError] = useState(expired ? t('login.expired') : null);
@@ -78,7 +85,7 @@ export function App({ api, router }) {
         ${NAV.filter(([, items]) => isAdmin || items.some((n) => !ADMIN_ONLY.has(n))).map(([group, items]) => html`
           <div class="group"><div class="group-title">${t(group)}</div>
             ${items.filter((n) => isAdmin || !ADMIN_ONLY.has(n)).map((n) => html`<${Link} to=${n} testid=${'nav-' + n}
-              cls=${route.name === n || (n === 'households' && route.name.startsWith('household')) ? 'active' : ''}>${t('nav.' + n)}</${Link}>`)}</div>`)}
+              cls=${route.name === n || PARENT[route.name] === n || (n === 'households' && route.name.startsWith('household')) ? 'active' : ''}>${t('nav.' + n)}</${Link}>`)}</div>`)}
         <div class="me">
           <div data-testid="who">${t('app.signed_in', user.name, t('role.' + user.role))}</div>
           <${Link} to="account" testid="nav-account">${t('nav.account')}</${Link}>
