@@ -279,3 +279,29 @@ Object.assign(en, {
   'sent.txn_no': 'Transaction no.',
   'ri.status.applied': 'Applied', 'ri.status.held': 'Held', 'ri.status.duplicate': 'Duplicate', 'ri.status.rejected': 'Rejected',
 });
+
+// Issue 15, items 2 and 3: the document register with signing and deliveries, and the limitation queue.
+Object.assign(zh, {
+  'nav.register': '文书登记', 'nav.dunning': '诉讼时效预警',
+  'dn.what': '每份催缴通知书和律师函：文号、生成时的数据与模板版本、文件的 SHA-256（补打为同一文件）、签署与送达。只有附有照片凭证的送达才使诉讼时效重新起算。',
+  'dn.number': '文号', 'dn.kind': '文书', 'dn.household': '住户', 'dn.season': '采暖季', 'dn.made': '生成时间',
+  'dn.state': '状态', 'dn.delivered_on': '送达日期', 'dn.sha': 'SHA-256', 'dn.file': '打印', 'dn.sign': '律师已签署',
+  'dn.method': '送达方式', 'dn.date': '送达日期', 'dn.recipient': '签收人', 'dn.proof': '凭证照片 SHA-256',
+  'dn.refused': '拒绝签收', 'dn.record': '登记送达',
+  'dn.queue_what': '已到期未缴的欠费，按诉讼时效届满日由近及远排列：先发律师函或起诉，再晚就可能丧失胜诉权。',
+  'dn.owner': '业主', 'dn.balance': '欠费', 'dn.due_on': '缴费截止', 'dn.limitation': '时效届满', 'dn.days_left': '剩余',
+  'dn.days': '{0} 天', 'dn.last_demand': '最近有效催缴', 'dn.none': '无', 'dn.stage': '催缴阶段', 'dn.within': '届满于',
+  'dn.queue_empty': '没有临近时效的欠费',
+});
+Object.assign(en, {
+  'nav.register': 'Document register', 'nav.dunning': 'Limitation alerts',
+  'dn.what': 'Every arrears notice and lawyer letter: its number, the data and template version it was printed with, the SHA-256 of its file (a reprint is the same file), signing and delivery. Only a delivery with a photo as proof restarts the limitation period.',
+  'dn.number': 'Number', 'dn.kind': 'Document', 'dn.household': 'Household', 'dn.season': 'Season', 'dn.made': 'Made',
+  'dn.state': 'State', 'dn.delivered_on': 'Delivered on', 'dn.sha': 'SHA-256', 'dn.file': 'Print', 'dn.sign': 'Signed by the lawyer',
+  'dn.method': 'Delivered how', 'dn.date': 'Delivery date', 'dn.recipient': 'Received by', 'dn.proof': 'Proof photo SHA-256',
+  'dn.refused': 'Refused', 'dn.record': 'Record delivery',
+  'dn.queue_what': 'Debts past their due date, nearest limitation date first: send a lawyer letter or sue before the claim is time-barred.',
+  'dn.owner': 'Owner', 'dn.balance': 'Owed', 'dn.due_on': 'Due', 'dn.limitation': 'Time-barred after', 'dn.days_left': 'Left',
+  'dn.days': '{0} days', 'dn.last_demand': 'Last proven demand', 'dn.none': 'None', 'dn.stage': 'Dunning stage', 'dn.within': 'Within',
+  'dn.queue_empty': 'No debt is near its limitation date',
+});

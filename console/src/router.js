@@ -27,6 +27,8 @@ export const ROUTES = [
   ['settings', 'admin/settings'],
   ['import', 'outbox-import'],
   ['schedule', 'admin/schedule'],
+  ['register', 'documents/register'],
+  ['dunning', 'dunning/queue'],
 ];
 export const HOME = 'review';
 

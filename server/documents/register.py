@@ -18,7 +18,7 @@ from sync.merge import SHANGHAI, advanced
 from ..changes import audit, begin_write, touch
 from ..errors import ApiError
 from ..extensions import db
-from ..models import Attachment, CollectionAction, Household, utcnow
+from ..models import Attachment, Building, CollectionAction, Household, Project, utcnow
 from ..models.documents import Document, DocumentDelivery
 from ..timefmt import iso_utc
 from . import pdf
@@ -43,8 +43,20 @@ def listing(kind: str | None, household_id: str | None, state: str | None, page:
     if state:
         query = query.where(Document.state == state)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(Document.id.desc()).offset((page - 1) * per_page).limit(per_page))
-    return {"items": [_out(d) for d in rows], "total": total}
+    rows = db.session.scalars(query.order_by(Document.id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+    where = _addresses({d.household_id for d in rows})
+    return {"items": [{**_out(d), "household_label": where.get(d.household_id)} for d in rows], "total": total}
+
+
+def _addresses(household_ids) -> dict[str, str]:
+    """小区 楼-单元-室 of each household, for the register's rows."""
+    from ..sync_api.records import label
+    if not household_ids:
+        return {}
+    return {h: f"{p} {label(b, u, r)}" for h, b, u, r, p in db.session.execute(
+        sa.select(Household.id, Building.name, Household.unit, Household.room, Project.name)
+        .join(Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id)
+        .where(Household.id.in_(household_ids)))}
 
 
 def of_household(household_id: str) -> list[dict]:

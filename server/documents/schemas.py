@@ -67,6 +67,7 @@ class DocumentOut(Schema):
     kind = fields.String()
     number = fields.String(allow_none=True)
     household_id = fields.String()
+    household_label = fields.String(allow_none=True)  # in lists: 小区 楼号楼单元室
     season = fields.String()
     created_at = fields.String()
     sha256 = fields.String(allow_none=True)

@@ -1,8 +1,10 @@
 """The clerks' console in real Chromium at a desk's 1366×768: a clerk decides review items with a reason, reads
 the ledgers, closes a day, makes notices; an admin creates a user; the URL keeps the screen through a reload;
 a hostile owner name stays text."""
+import hashlib
 import json
 import sqlite3
+import time
 import tempfile
 import uuid
 from urllib.parse import quote
@@ -254,7 +256,8 @@ def test_every_screen_at_desk_size_in_chinese_and_english(server, desktop, shots
         status, queue = api(server, "GET", "/review?state=all&per_page=1", clerk["token"])
     status, projects = api(server, "GET", "/projects", clerk["token"])
     building = projects["items"][0]["buildings"][0]["id"]
-    screens += [("projects", "/console/estate", "projects"), ("grid", f"/console/buildings/{building}/grid", "grid"),
+    screens += [("register", "/console/documents/register", "register"), ("dunning", "/console/dunning/queue", "dunning"),
+                ("projects", "/console/estate", "projects"), ("grid", f"/console/buildings/{building}/grid", "grid"),
                 ("devices-silent", "/console/admin/devices?silent=48", "devices"),
                 ("seasons", "/console/admin/seasons?season=2026-2027", "seasons"),
                 ("settings", "/console/admin/settings", "settings"), ("import", "/console/outbox-import", None),
@@ -597,3 +600,65 @@ def test_an_admin_sets_a_rate_and_issuing_an_issued_season_again_bills_no_one_tw
     admin = server_login(server, "admin")
     status, body = api(server, "GET", "/admin/seasons/2024-2025/rates", admin["token"])
     assert any(r["zone"] == "other" and r["price_yuan"] == "41.20" for r in body["items"])
+
+
+def _a_notice_and_a_letter(server, clerk):
+    """A notice and a lawyer-letter draft for one household that owes an overdue season; their register ids."""
+    status, body = api(server, "GET", "/households?in_arrears=1&per_page=200", clerk["token"])
+    today = datetime.now(BEIJING).date().isoformat()
+    hid = next(h["id"] for h in body["items"]
+               if any(d["due_on"] < today for d in api(server, "GET", f"/households/{h['id']}/debts", clerk["token"])[1]["items"]))
+    ids = {}
+    for kind, doc_kind in (("notices", "notice"), ("lawyer-letters", "lawyer_letter")):
+        status, job = api(server, "POST", f"/documents/{kind}", clerk["token"],
+                          {"season": "2026-2027", "household_ids": [hid]})
+        assert status == 202, job
+        for _ in range(600):
+            status, state = api(server, "GET", f"/jobs/{job['job_id']}", clerk["token"])
+            if state["state"] in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        assert state["state"] == "done" and state["made"] == 1, state
+        status, reg = api(server, "GET", f"/documents?household_id={hid}&kind={doc_kind}", clerk["token"])
+        ids[doc_kind] = reg["items"][0]["id"]
+    return hid, ids
+
+
+def test_a_clerk_signs_a_letter_records_a_delivery_and_reads_the_limitation_queue(server, desktop, shots):
+    clerk = server_login(server, "clerk")
+    hid, ids = _a_notice_and_a_letter(server, clerk)
+    page = console_sign_in(server, desktop, "clerk", f"/console/documents/register?household={hid}")
+    loaded(page, "register")
+    letter, notice = ids["lawyer_letter"], ids["notice"]
+    page.locator(f"[data-testid=register] tr", has_text="草稿").first.wait_for()
+    page.click(f"[data-testid=sign-{letter}]")
+    page.locator(f"[data-testid=open-delivery-{letter}]").wait_for()  # signed: it may now be delivered
+    page.click(f"[data-testid=open-delivery-{notice}]")
+    form = page.locator(f"[data-testid=deliver-{notice}]")
+    form.locator("select").select_option("posted_on_door")
+    form.locator("input[placeholder]").first.fill(HOSTILE)
+    form.locator("input[type=checkbox]").check()
+    form.locator("button[type=submit]").click()
+    page.locator("[data-testid=register] tr", has_text="拒收").wait_for()
+    page.screenshot(path=str(shots / "console-register.png"))
+    status, entry = api(server, "GET", f"/documents/{notice}", clerk["token"])
+    assert entry["state"] == "refused" and entry["delivered_on"]
+    status, entry = api(server, "GET", f"/documents/{letter}", clerk["token"])
+    assert entry["state"] == "signed"
+    # the reprint is the register's file
+    with page.expect_download(timeout=60_000) as got:
+        page.click(f"[data-testid=file-{notice}]")
+    assert hashlib.sha256(open(got.value.path(), "rb").read()).hexdigest() == entry_sha(server, clerk, notice)
+
+    page.click("[data-testid=nav-dunning]")
+    loaded(page, "dunning")
+    page.select_option("select[name=within]", "365")
+    loaded(page, "dunning")
+    page.screenshot(path=str(shots / "console-dunning.png"))
+    status, queue = api(server, "GET", "/dunning/queue?within_days=365&per_page=1", clerk["token"])
+    rows = page.locator("[data-testid=dunning] tbody tr:not(.empty)").count()
+    assert rows == min(queue["total"], 50)
+
+
+def entry_sha(server, clerk, document_id):
+    return api(server, "GET", f"/documents/{document_id}", clerk["token"])[1]["sha256"]

@@ -26,7 +26,8 @@ def test_no_console_screen_breaks_the_policy(server, desktop):
     page = console_sign_in(server, desktop, "admin")
     page.locator("[data-testid=review-list][data-loaded=yes]").wait_for()
     for screen in ("rejected", "households", "daily", "weekly", "monthly", "total", "documents", "users", "devices",
-                   "assignments", "audit", "projects", "seasons", "settings", "import", "schedule", "review"):
+                   "assignments", "audit", "projects", "seasons", "settings", "import", "schedule", "register", "dunning",
+                   "review"):
         page.click(f"[data-testid=nav-{screen}]")
         page.locator(f"[data-screen={screen}]").wait_for()
         page.wait_for_timeout(300)

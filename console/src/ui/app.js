@@ -10,15 +10,16 @@ import { Documents, Users, Devices, Assignments, Audit, Account } from '../scree
 import { ReviewItem } from '../screens/review_item.js';
 import { Projects, Grid } from '../screens/estate.js';
 import { Seasons, Settings, ImportOutbox, Schedule } from '../screens/setup.js';
+import { Register, DunningQueue } from '../screens/dunning.js';
 
 const SCREENS = { review: Review, rejected: Rejected, households: Households, household: Household,
   household_audit: HouseholdAudit, daily: Daily, weekly: Weekly, monthly: Monthly, total: Total, documents: Documents,
   users: Users, devices: Devices, assignments: Assignments, audit: Audit, account: Account,
   review_item: ReviewItem, projects: Projects, grid: Grid, seasons: Seasons, settings: Settings, import: ImportOutbox,
-  schedule: Schedule };
+  schedule: Schedule, register: Register, dunning: DunningQueue };
 const ADMIN_ONLY = new Set(['users', 'devices', 'assignments', 'audit', 'seasons', 'settings', 'schedule']);
 const NAV = [
-  ['nav.office', ['review', 'rejected', 'households', 'projects', 'documents', 'import']],
+  ['nav.office', ['review', 'rejected', 'households', 'projects', 'documents', 'register', 'dunning', 'import']],
   ['nav.ledgers', ['daily', 'weekly', 'monthly', 'total']],
   ['nav.admin', ['users', 'devices', 'assignments', 'seasons', 'settings', 'schedule', 'audit']],
 ];
