@@ -3,6 +3,7 @@ import { useMemo } from 'preact/hooks';
 import { html, money, statusBadge } from './common.js';
 import { app, state, update, useStore, openSeasonObj } from '../store.js';
 import { t } from '../i18n.js';
+import { gridHref } from './grid.js';
 
 const LIMIT = 100;
 
@@ -63,7 +64,9 @@ function Tree({ index }) {
         onClick=${() => go(crumbs.slice(0, i + 1))}>${levelLabel(i, c)}</a>`)}
     </nav>
     <div class="summary">${t('wl.households', nodeAt.count)} · ${nodeAt.arrears
-      ? t('wl.arrears', nodeAt.arrears, money(nodeAt.arrears_fen)) : t('wl.noarrears')}</div>
+      ? t('wl.arrears', nodeAt.arrears, money(nodeAt.arrears_fen)) : t('wl.noarrears')}
+      ${depth >= 2 && html`<a class="btn small grid-link" href=${gridHref(crumbs[0], crumbs[1])}
+        data-testid="open-grid">▦ ${t('grid.open')}</a>`}</div>
     ${depth < 3
       ? html`<div class="list">${[...nodeAt.children.values()].map((c) => html`
         <a class="row node" onClick=${() => go([...crumbs, c.name])}>
