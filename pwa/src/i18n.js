@@ -11,7 +11,8 @@ const shared = (lang) => ({
 const zh = {
   ...shared('zh-CN'),
   'app.title': '供热收费',
-  'nav.worklist': '住户', 'nav.outbox': '待同步', 'nav.day': '日结', 'nav.settings': '设置',
+  'nav.worklist': '住户', 'nav.outbox': '待同步', 'nav.day': '日结', 'nav.settings': '设置', 'nav.label': '主菜单',
+  'wl.path': '当前位置',
   'net.online': '在线', 'net.offline': '离线',
   'sync.now': '同步', 'sync.running': '同步中…', 'sync.waiting': '{0} 条待同步', 'sync.oldest': '最早 {0}前',
   'sync.none': '已全部同步', 'sync.last': '上次同步 {0}前', 'sync.never': '尚未同步', 'sync.error': '同步失败：{0}',
@@ -100,7 +101,8 @@ const zh = {
 const en = {
   ...shared('en'),
   'app.title': 'Heating fees',
-  'nav.worklist': 'Households', 'nav.outbox': 'Outbox', 'nav.day': 'Today', 'nav.settings': 'Settings',
+  'nav.worklist': 'Households', 'nav.outbox': 'Outbox', 'nav.day': 'Today', 'nav.settings': 'Settings', 'nav.label': 'Main menu',
+  'wl.path': 'You are here',
   'net.online': 'Online', 'net.offline': 'Offline',
   'sync.now': 'Sync', 'sync.running': 'Syncing…', 'sync.waiting': '{0} waiting', 'sync.oldest': 'oldest {0} ago',
   'sync.none': 'All synced', 'sync.last': 'synced {0} ago', 'sync.never': 'never synced', 'sync.error': 'Sync failed: {0}',

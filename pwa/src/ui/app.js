@@ -92,9 +92,9 @@ function Nav({ hash }) {
   const item = (href, key, extra) => {
     const on = href === '#/' ? hash === '#/' || hash.startsWith('#/h/') || hash.startsWith('#/receipt')
       || hash.startsWith('#/grid/') : hash.startsWith(href);
-    return html`<a href=${href} class=${on ? 'on' : ''}>${t(key)}${extra}</a>`;
+    return html`<a href=${href} class=${on ? 'on' : ''} aria-current=${on ? 'page' : undefined}>${t(key)}${extra}</a>`;
   };
-  return html`<nav class="bottom noprint">
+  return html`<nav class="bottom noprint" aria-label=${t('nav.label')}>
     ${item('#/', 'nav.worklist')}
     ${item('#/outbox', 'nav.outbox', s.outbox.count ? html`<i class="dot">${s.outbox.count}</i>` : '')}
     ${item('#/day', 'nav.day')}
