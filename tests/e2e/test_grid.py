@@ -87,8 +87,8 @@ def test_the_phones_grid_is_the_offices_and_opens_each_household(server, new_con
     words = {"paid": "已缴清", "partial": "部分缴费", "unpaid": "未缴费", "suspended": "报停", "not_opened": "未开通",
              "credit": "有预存"}
     assert words[first["state"]] in page.inner_text(f"[data-household='{first['household_id']}']")
-    page.screenshot(path=str(shots / "07-grid.png"))
-    page.screenshot(path=str(shots / "07-grid-full.png"), full_page=True)
+    page.screenshot(path=str(shots / "18-grid.png"))
+    page.screenshot(path=str(shots / "18-grid-full.png"), full_page=True)
 
     # a flat opens its household's card
     owing = next(x for f in grid["floors"] for x in f["flats"] if x["state"] in ("unpaid", "partial"))
@@ -105,7 +105,7 @@ def test_the_phones_grid_is_the_offices_and_opens_each_household(server, new_con
     assert page.get_attribute(cell, "data-state") == "credit"
     assert "待同步" in page.inner_text(cell) and "+¥50.00" in page.inner_text(cell)
     page.locator(cell).scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "07b-grid-waiting.png"))
+    page.screenshot(path=str(shots / "18b-grid-waiting.png"))
 
     # online: after the sync the office's grid says the same, and the phone's flat waits no more
     ctx.set_offline(False)
@@ -123,4 +123,4 @@ def test_the_phones_grid_is_the_offices_and_opens_each_household(server, new_con
     page.wait_for_selector("table.grid [data-testid=flat]")
     assert page.inner_text(".screen-title h1") == f"Bldg {building} floor grid"
     assert "In credit" in page.inner_text(cell) and "Paid" in page.inner_text("[data-testid=grid-legend]")
-    page.screenshot(path=str(shots / "07c-grid-en.png"))
+    page.screenshot(path=str(shots / "18c-grid-en.png"))
