@@ -39,14 +39,14 @@ function useBuilding(project, building) {
 }
 
 function Flat({ f }) {
-  // the amount shows bare (the state's word says what it is); a screen reader hears "欠 ¥…" / "预存 ¥…"
+  // the amount shows bare (the state's word says what it is); a screen reader hears "欠费 ¥…" / "预存 ¥…"
   const [word, fen] = f.balance_fen > 0 ? ['grid.owe', f.balance_fen] : f.credit_fen > 0 ? ['grid.credit', f.credit_fen] : [];
-  const money_ = word && html`<span class="sr-only">${t(word)} </span>${f.balance_fen > 0 ? '' : '+'}${money(fen)}`;
+  const amount = word && html`<span class="sr-only">${t(word)} </span>${f.balance_fen > 0 ? '' : '+'}${money(fen)}`;
   return html`<a class=${`flat st-${f.state}${f.pending ? ' pending' : ''}`} href=${`#/h/${encodeURIComponent(f.household_id)}`}
     data-testid="flat" data-household=${f.household_id} data-state=${f.state}>
     <span class="rm"><span class="sr-only">${t('grid.unit', f.unit)} </span>${f.room}</span>
     <span class="fs"><span class="sign" aria-hidden="true">${SIGN[f.state]}</span>${t(`fs.${f.state}`)}</span>
-    ${money_ && html`<span class="amt">${money_}</span>`}
+    ${amount && html`<span class="amt">${amount}</span>`}
     ${f.pending && html`<span class="wait">${t('grid.pending')}</span>`}
   </a>`;
 }
