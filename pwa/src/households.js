@@ -285,6 +285,7 @@ export async function serverPayments(db, recs) {
  * brings a newer household record (whose bills then hold it); it stays listed while the server's
  * `payments` do not name it. Rejected ops are never overlaid (they are listed in `rejected`, and in the
  * outbox, with their error). Held payments are listed but do not touch a balance (PROTOCOL.md, Push).
+ * `pending` is true while one of this phone's ops for the household waits to be sent.
  */
 export function optimistic(household, ops) {
   const h = structuredClone(household);
@@ -311,13 +312,17 @@ export function optimistic(household, ops) {
         ? { allocations: rec.result.allocations }
         : allocate(h.bills, op.data.amount_fen, op.data.season || null);
       if (!held && !inBills) {
+        let placed = 0;
         for (const a of alloc.allocations) {
           const bill = h.bills.find((b) => b.season === a.season);
           if (bill) {
             bill.paid_fen += a.amount_fen;
             bill.balance_fen = Math.max(0, bill.due_fen - bill.paid_fen);
+            placed += a.amount_fen;
           }
         }
+        // what no bill took is credit (预存) until the server's record holds it (`credit_fen`, sync/grid.py)
+        if (op.data.amount_fen > placed) h.credit_fen = (h.credit_fen || 0) + op.data.amount_fen - placed;
       }
       localPayments.push({ op_id: op.op_id, receipt_no: op.data.receipt_no, amount_fen: op.data.amount_fen,
         method: op.data.method, collected_at: op.at, state: paymentState(rec, null), flags: rec.result?.flags || [],
@@ -338,5 +343,6 @@ export function optimistic(household, ops) {
   const byTimeDesc = (a, b) => (a.collected_at < b.collected_at ? 1 : a.collected_at > b.collected_at ? -1 : 0);
   h.payments = [...localPayments.reverse(), ...h.payments.sort(byTimeDesc)];
   h.balance_fen = totalBalance(h.bills);
+  h.pending = ops.some((rec) => rec.pending_seq !== undefined);
   return h;
 }

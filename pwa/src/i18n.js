@@ -5,12 +5,14 @@ import { prefixed } from './labels.js';
 const shared = (lang) => ({
   ...prefixed('m.', 'method', lang), ...prefixed('ps.', 'payment_state', lang), ...prefixed('flag.', 'flag', lang),
   ...prefixed('st.', 'household_status', lang), ...prefixed('dun.', 'dunning_stage', lang),
+  ...prefixed('fs.', 'flat_state', lang),
 });
 
 const zh = {
   ...shared('zh-CN'),
   'app.title': '供热收费',
-  'nav.worklist': '住户', 'nav.outbox': '待同步', 'nav.day': '日结', 'nav.settings': '设置',
+  'nav.worklist': '住户', 'nav.outbox': '待同步', 'nav.day': '日结', 'nav.settings': '设置', 'nav.label': '主菜单',
+  'wl.path': '当前位置',
   'net.online': '在线', 'net.offline': '离线',
   'sync.now': '同步', 'sync.running': '同步中…', 'sync.waiting': '{0} 条待同步', 'sync.oldest': '最早 {0}前',
   'sync.none': '已全部同步', 'sync.last': '上次同步 {0}前', 'sync.never': '尚未同步', 'sync.error': '同步失败：{0}',
@@ -89,12 +91,18 @@ const zh = {
   'fld.seal_intact': '铅封状况', 'fld.photo_ids': '照片', 'fld.witness': '见证人', 'fld.measured_area_m2': '实测面积',
   'fld.kind': '走访类型', 'fld.text': '走访内容', 'fld.satisfaction': '满意度', 'fld.phone': '电话号码',
   'fld.household_id': '住户', 'fld.at': '记录时间', 'fld.op_id': '操作编号', 'fld.seq': '序号', 'fld.data': '记录内容',
+  'grid.open': '楼盘表', 'grid.title': '{0} 楼盘表', 'grid.floor': '{0}层', 'grid.floor_h': '楼层', 'grid.unit': '{0}单元',
+  'grid.season': '{0} 采暖季', 'grid.legend': '图例', 'grid.summary': '{0} 户 · 欠费 {1} 户 {2}', 'grid.pending': '待同步',
+  'grid.empty': '本机没有这栋楼的住户', 'grid.no_season': '本机还不知道当前采暖季，请先联网同步',
+  'grid.owe': '欠费', 'grid.credit': '预存', 'grid.region': '楼盘表，可左右滑动',
+  'grid.caption': '{0}各层各户本季缴费状态，点一户打开住户卡',
 };
 
 const en = {
   ...shared('en'),
   'app.title': 'Heating fees',
-  'nav.worklist': 'Households', 'nav.outbox': 'Outbox', 'nav.day': 'Today', 'nav.settings': 'Settings',
+  'nav.worklist': 'Households', 'nav.outbox': 'Outbox', 'nav.day': 'Today', 'nav.settings': 'Settings', 'nav.label': 'Main menu',
+  'wl.path': 'You are here',
   'net.online': 'Online', 'net.offline': 'Offline',
   'sync.now': 'Sync', 'sync.running': 'Syncing…', 'sync.waiting': '{0} waiting', 'sync.oldest': 'oldest {0} ago',
   'sync.none': 'All synced', 'sync.last': 'synced {0} ago', 'sync.never': 'never synced', 'sync.error': 'Sync failed: {0}',
@@ -175,6 +183,11 @@ const en = {
   'fld.seal_intact': 'seal condition', 'fld.photo_ids': 'photos', 'fld.witness': 'witness', 'fld.measured_area_m2': 'measured area',
   'fld.kind': 'visit kind', 'fld.text': 'visit text', 'fld.satisfaction': 'satisfaction', 'fld.phone': 'phone number',
   'fld.household_id': 'household', 'fld.at': 'time', 'fld.op_id': 'operation id', 'fld.seq': 'sequence no.', 'fld.data': 'record',
+  'grid.open': 'Floor grid', 'grid.title': '{0} floor grid', 'grid.floor': 'F{0}', 'grid.floor_h': 'Floor', 'grid.unit': 'Unit {0}',
+  'grid.season': 'Season {0}', 'grid.legend': 'Legend', 'grid.summary': '{0} households · {1} owe {2}', 'grid.pending': 'waiting',
+  'grid.empty': 'No household of this building on this phone', 'grid.no_season': 'The current season is not known yet: sync online first',
+  'grid.owe': 'owes', 'grid.credit': 'credit', 'grid.region': 'Floor grid, scrolls sideways',
+  'grid.caption': 'Each flat of {0} this season; tap one to open its card',
 };
 
 const TABLES = { 'zh-CN': zh, en };

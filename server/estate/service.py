@@ -1,12 +1,14 @@
 """The estate as the office sees it: projects with their buildings, and a building's grid of flats (楼盘表)."""
-import re
 from collections import defaultdict
 
 import sqlalchemy as sa
 
+from sync.grid import flat_order, flat_state, floor_of
+
+from ..billing.service import credits_of
 from ..errors import ApiError
 from ..extensions import db
-from ..models import Allocation, Bill, Building, Household, Payment, Project, Season
+from ..models import Bill, Building, Household, Project, Season
 
 
 def list_projects() -> list[dict]:
@@ -21,24 +23,6 @@ def list_projects() -> list[dict]:
     return [{"id": p.id, "name": p.name, "collection_mode": p.collection_mode, "property_company": p.property_company,
              "heat_source": p.heat_source, "buildings": buildings[p.id]}
             for p in db.session.scalars(sa.select(Project).order_by(Project.id))]
-
-
-def floor_of(room: str) -> int:
-    """The floor a room number names: 501 → 5, 1502 → 15, 0502 → 5; a shop's 'S3' or '1' → 1."""
-    digits = re.sub(r"\D", "", room)
-    return max(int(digits[:-2]), 1) if len(digits) >= 3 else 1
-
-
-def _state(status: str, bill, credit_fen: int) -> str:
-    """A flat's colour on the grid for one season (issue 12, item 7)."""
-    if status == "not_opened" or bill is None:
-        return "not_opened"
-    if status == "suspended":
-        return "suspended"
-    due, paid = bill
-    if paid >= due:
-        return "credit" if credit_fen > 0 else "paid"
-    return "partial" if paid > 0 else "unpaid"
 
 
 def grid(building_id: int, season_id: str | None) -> dict:
@@ -57,19 +41,13 @@ def grid(building_id: int, season_id: str | None) -> dict:
     balances = defaultdict(int)
     for hid, due, paid in db.session.execute(sa.select(Bill.household_id, Bill.due_fen, Bill.paid_fen).where(mine)):
         balances[hid] += max(due - paid, 0)
-    # Credit (预存): what live payments brought beyond their allocations (DESIGN.md inv. 3).
-    live = sa.and_(Payment.household_id.in_(ids), Payment.kind == "payment",
-                   Payment.state.in_(("recorded", "void_requested")))
-    paid_in = dict(db.session.execute(sa.select(Payment.household_id, sa.func.sum(Payment.amount_fen))
-                                      .where(live).group_by(Payment.household_id)).all())
-    allocated = dict(db.session.execute(sa.select(Payment.household_id, sa.func.sum(Allocation.amount_fen))
-                                        .join(Allocation, Allocation.payment_id == Payment.id)
-                                        .where(live).group_by(Payment.household_id)).all())
+    credits = credits_of(ids)  # 预存 (DESIGN.md inv. 3)
     floors = defaultdict(list)
-    for h in sorted(households, key=lambda h: (h.unit.zfill(4), h.room.zfill(6))):
-        credit = int(paid_in.get(h.id) or 0) - int(allocated.get(h.id) or 0)
+    for h in sorted(households, key=lambda h: flat_order(h.unit, h.room)):
+        due, paid = bills.get(h.id, (None, 0))
+        credit = credits.get(h.id, 0)
         floors[floor_of(h.room)].append({"household_id": h.id, "unit": h.unit, "room": h.room,
-                                         "state": _state(h.status, bills.get(h.id), credit),
-                                         "balance_fen": balances[h.id], "credit_fen": max(credit, 0)})
+                                         "state": flat_state(h.status, due, paid, credit),
+                                         "balance_fen": balances[h.id], "credit_fen": credit})
     return {"building": {"id": building.id, "name": building.name, "project": building.project.name},
             "season": season_id, "floors": [{"floor": f, "flats": floors[f]} for f in sorted(floors, reverse=True)]}

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sync.ops import SHANGHAI
 from sync.receipts import masked_phone
 
+from ..billing.service import credits_of
 from ..extensions import db
 from ..models import Bill, Building, ChangeLog, FieldRecord, Household, Party, Payment, Project, ReviewItem, Season
 from ..timefmt import iso_utc
@@ -104,6 +105,7 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
         if len(visits[v.household_id]) < 3:
             visits[v.household_id].append({"kind": v.kind, "at": iso_utc(v.at),
                                            "finding": (v.data or {}).get("finding") or (v.data or {}).get("kind")})
+    credits = credits_of(ids)  # 预存: the phone's 楼盘表 shows it (sync/grid.py); sent only when there is some
     out = []
     # Neighbours next to each other: similar records compress better in the gzipped page (issue 3, Speed).
     rows.sort(key=lambda r: (r[2], r[1].zfill(6), r[0].unit.zfill(4), r[0].room.zfill(6)))
@@ -119,5 +121,7 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
             record["phone"] = phone  # the collector taps to call; the card shows phone_masked
         if visits[h.id]:
             record["visits"] = visits[h.id]
+        if h.id in credits:
+            record["credit_fen"] = credits[h.id]
         out.append(record)
     return out

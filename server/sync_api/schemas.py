@@ -57,6 +57,8 @@ class HouseholdOut(Schema):
     payments = fields.List(fields.Nested(PaymentOut))
     dunning_stage = fields.String()
     visits = fields.List(fields.Dict())
+    credit_fen = fields.Integer(metadata={"description": "an extension: 预存, what live payments brought beyond "
+                                                         "every bill; absent when none"})
 
 
 class PullOut(Schema):

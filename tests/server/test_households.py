@@ -120,6 +120,10 @@ def test_a_building_grid_colours_each_flat_by_its_bill(phone, client, clerk):
     grid = client.get(f"/api/v1/buildings/{building_id}/grid", headers=clerk.headers).get_json()
     after = next(f for floor in grid["floors"] for f in floor["flats"] if f["household_id"] == owing["household_id"])
     assert after["state"] == "credit" and after["credit_fen"] > 0
+    # the phone's cache carries the same 预存, so its own 楼盘表 (pwa/src/grid.js) shows the same state offline
+    phone.pull_all()
+    assert phone.households[owing["household_id"]]["credit_fen"] == after["credit_fen"]
+    assert all("credit_fen" not in h for hid, h in phone.households.items() if hid != owing["household_id"])
     assert client.get("/api/v1/buildings/999999/grid", headers=clerk.headers).status_code == 404
     assert client.get(f"/api/v1/buildings/{building_id}/grid?season=1999-2000",
                       headers=clerk.headers).status_code == 400

@@ -52,7 +52,8 @@ export function learnNames(rows = []) {
 /** A plain table of rows already on hand. columns: [{title, cell(row), num}] */
 export function Table({ columns, rows, rowKey = (r, i) => r.id ?? i, testid, empty, rowClass }) {
   return html`<table class="grid" data-testid=${testid}>
-    <thead><tr>${columns.map((c) => html`<th class=${c.num ? 'num' : ''}>${c.title}</th>`)}</tr></thead>
+    <thead><tr>${columns.map((c) => html`<th class=${c.num ? 'num' : ''}>${c.title
+      || html`<span class="sr-only">${t('common.actions')}</span>`}</th>`)}</tr></thead>
     <tbody>${rows.length ? rows.map((r, i) => html`<tr key=${rowKey(r, i)} class=${rowClass ? rowClass(r) : ''}>
       ${columns.map((c) => html`<td class=${c.num ? 'num' : ''}>${c.cell(r, i)}</td>`)}</tr>`)
       : html`<tr class="empty"><td colspan=${columns.length}>${empty || t('common.empty')}</td></tr>`}</tbody>

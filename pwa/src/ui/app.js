@@ -14,6 +14,7 @@ import { OutboxScreen } from './outbox.js';
 import { DayScreen } from './day.js';
 import { SettingsScreen } from './settings.js';
 import { LoginScreen } from './login.js';
+import { GridScreen } from './grid.js';
 
 function useHash() {
   const [hash, setHash] = useState(location.hash || '#/');
@@ -28,6 +29,14 @@ function useHash() {
   return hash;
 }
 
+function safeDecode(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function route(hash) {
   const path = hash.replace(/^#/, '') || '/';
   let m;
@@ -38,6 +47,10 @@ function route(hash) {
     return html`<${Form} id=${id} key=${path} />`;
   }
   if ((m = /^\/h\/([^/]+)$/.exec(path))) return html`<${HouseholdCard} id=${decodeURIComponent(m[1])} key=${path} />`;
+  if ((m = /^\/grid\/([^/]+)\/([^/]+)$/.exec(path))) {
+    const [project, building] = [m[1], m[2]].map(safeDecode);
+    return html`<${GridScreen} project=${project} building=${building} key=${path} />`;
+  }
   if ((m = /^\/receipt\/([^/]+)$/.exec(path))) return html`<${ReceiptScreen} opId=${m[1]} key=${path} />`;
   if (path === '/outbox') return html`<${OutboxScreen} />`;
   if (path === '/day') return html`<${DayScreen} />`;
@@ -77,10 +90,11 @@ function Header() {
 function Nav({ hash }) {
   const s = useStore();
   const item = (href, key, extra) => {
-    const on = href === '#/' ? hash === '#/' || hash.startsWith('#/h/') || hash.startsWith('#/receipt') : hash.startsWith(href);
-    return html`<a href=${href} class=${on ? 'on' : ''}>${t(key)}${extra}</a>`;
+    const on = href === '#/' ? hash === '#/' || hash.startsWith('#/h/') || hash.startsWith('#/receipt')
+      || hash.startsWith('#/grid/') : hash.startsWith(href);
+    return html`<a href=${href} class=${on ? 'on' : ''} aria-current=${on ? 'page' : undefined}>${t(key)}${extra}</a>`;
   };
-  return html`<nav class="bottom noprint">
+  return html`<nav class="bottom noprint" aria-label=${t('nav.label')}>
     ${item('#/', 'nav.worklist')}
     ${item('#/outbox', 'nav.outbox', s.outbox.count ? html`<i class="dot">${s.outbox.count}</i>` : '')}
     ${item('#/day', 'nav.day')}

@@ -51,7 +51,7 @@ export function LoginScreen() {
       setBusy(false);
     }
   };
-  return html`<section class="screen login">
+  return html`<main class="screen login">
     <h1>${t('app.title')}</h1>
     <form class="form card" onSubmit=${submit} data-testid="login-form">
       <h2>${s.session ? t('login.again') : t('login.title')}</h2>
@@ -64,11 +64,11 @@ export function LoginScreen() {
       <button class="btn primary block" type="submit" disabled=${busy}>${t('login.submit')}</button>
       ${!s.online && html`<p class="hint">${t('login.offline')}</p>`}
     </form>
-    <p class="lang-switch"><a data-testid="login-lang" onClick=${() => {
+    <p class="lang-switch"><button type="button" class="link" data-testid="login-lang" onClick=${() => {
       const l = getLang() === 'en' ? 'zh-CN' : 'en';
       setLang(l);
       localStorage.setItem('hl-lang', l);
       update({});
-    }}>${getLang() === 'en' ? '中文' : 'English'}</a></p>
-  </section>`;
+    }}>${getLang() === 'en' ? '中文' : 'English'}</button></p>
+  </main>`;
 }

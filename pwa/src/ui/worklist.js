@@ -3,6 +3,7 @@ import { useMemo } from 'preact/hooks';
 import { html, money, statusBadge } from './common.js';
 import { app, state, update, useStore, openSeasonObj } from '../store.js';
 import { t } from '../i18n.js';
+import { gridHref } from './grid.js';
 
 const LIMIT = 100;
 
@@ -55,18 +56,26 @@ function Tree({ index }) {
     nodeAt = next;
   }
   const depth = crumbs.length;
-  const go = (p) => setWl({ path: p });
+  // links to the worklist itself (href), so a keyboard reaches them; the click only moves in the tree
+  const go = (p) => (e) => {
+    e.preventDefault();
+    setWl({ path: p });
+  };
   return html`<div class="tree">
-    <nav class="crumbs">
-      <a onClick=${() => go([])} class=${depth === 0 ? 'here' : ''}>${t('wl.all')}</a>
-      ${crumbs.map((c, i) => html`<span>›</span><a class=${i === depth - 1 ? 'here' : ''}
-        onClick=${() => go(crumbs.slice(0, i + 1))}>${levelLabel(i, c)}</a>`)}
+    <nav class="crumbs" aria-label=${t('wl.path')}>
+      <a href="#/" onClick=${go([])} class=${depth === 0 ? 'here' : ''}
+        aria-current=${depth === 0 ? 'location' : undefined}>${t('wl.all')}</a>
+      ${crumbs.map((c, i) => html`<span aria-hidden="true">›</span><a href="#/" class=${i === depth - 1 ? 'here' : ''}
+        aria-current=${i === depth - 1 ? 'location' : undefined}
+        onClick=${go(crumbs.slice(0, i + 1))}>${levelLabel(i, c)}</a>`)}
     </nav>
     <div class="summary">${t('wl.households', nodeAt.count)} · ${nodeAt.arrears
-      ? t('wl.arrears', nodeAt.arrears, money(nodeAt.arrears_fen)) : t('wl.noarrears')}</div>
+      ? t('wl.arrears', nodeAt.arrears, money(nodeAt.arrears_fen)) : t('wl.noarrears')}
+      ${depth >= 2 && html`<a class="btn small grid-link" href=${gridHref(crumbs[0], crumbs[1])}
+        data-testid="open-grid">▦ ${t('grid.open')}</a>`}</div>
     ${depth < 3
       ? html`<div class="list">${[...nodeAt.children.values()].map((c) => html`
-        <a class="row node" onClick=${() => go([...crumbs, c.name])}>
+        <a class="row node" href="#/" onClick=${go([...crumbs, c.name])}>
           <span class="name">${levelLabel(depth, c.name)}</span>
           <span class="meta">${t('wl.households', c.count)}</span>
           <span class="right">${c.arrears ? html`<b class="owe">${money(c.arrears_fen)}</b><small>${t('wl.households',
@@ -91,8 +100,9 @@ export function Worklist() {
   const chip = (key) => html`<button type="button" class=${`chip ${f[key] ? 'on' : ''}`} aria-pressed=${f[key]}
     onClick=${() => setWl({ f: { ...f, [key]: !f[key] } })}>${t(`wl.f.${key}`)}</button>`;
   return html`<section class="screen worklist">
+    <h1 class="sr-only">${t('nav.worklist')}</h1>
     <div class="searchbar">
-      <input type="search" placeholder=${t('wl.search')} value=${q} data-testid="search"
+      <input type="search" placeholder=${t('wl.search')} aria-label=${t('wl.search')} value=${q} data-testid="search"
         onInput=${(e) => setWl({ q: e.currentTarget.value })} />
       <button type="button" class=${`icon ${keypad ? 'on' : ''}`} aria-label=${t('wl.keypad')}
         onClick=${() => setWl({ keypad: !keypad })}>⌨</button>
