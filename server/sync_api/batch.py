@@ -18,6 +18,7 @@ from ..changes import EncodedJSON, audit_rows, execute_rows, insert_rows, touch
 from ..config import JSON_TEXT
 from ..errors import message
 from ..extensions import db
+from ..ledgers.days import open_posting_date
 from ..models import (Allocation, Assignment, Bill, CollectionAction, FieldRecord, Household, Operation, Party,
                       Payment, Quarantine, ReviewItem, Season)
 
@@ -117,7 +118,8 @@ class Batch:
         self.raw_ops, self.parsed, self.now = ops, parsed, now
         self.user_id, self.device_id = user_id, device_id
         self.session_id = session_id
-        self.posted_on = merge.posting_date(now)  # the ledger day of every payment applied by this batch
+        # the ledger day of every payment applied by this batch: today, or the next open day once today is closed
+        self.posted_on = open_posting_date(now)
         conn = db.session.connection()
         q = _reads(conn)
         ids = q.values

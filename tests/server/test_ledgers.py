@@ -25,6 +25,20 @@ def get(client, who, path, **query):
     return r.get_json()
 
 
+def hand_over_all(day: date, first_off_by: int = 0):
+    """Every collector with cash on `day` hands over what their receipts carry, recorded on that day (the
+    service is given that day's clock); the first of them `first_off_by` fen more (长款) or less (短款)."""
+    from datetime import time
+    from server.ledgers import handovers
+    from server.models import User
+    then = datetime.combine(day, time(18, 0), timezone(timedelta(hours=8))).astimezone(timezone.utc)
+    clerk_id = db.session.scalar(sa.select(User.id).where(User.username == "clerk"))
+    names = dict(db.session.execute(sa.select(User.id, User.username)).all())
+    for n, (collector_id, cash) in enumerate(sorted(handovers.expected_cash(day).items())):
+        handovers.hand_over(day, names[collector_id], cash + (first_off_by if n == 0 else 0), None, clerk_id,
+                            now=then.replace(tzinfo=None))
+
+
 def busiest_past_day() -> date:
     """The demo date with the most entries: a day that is over, with history to close."""
     return db.session.execute(sa.select(Payment.posted_on).where(Payment.posted_on < today())
@@ -153,8 +167,9 @@ def test_a_closed_day_never_changes_and_a_later_reversal_posts_to_the_day_it_is_
         Payment.state == "recorded").group_by(Payment.posted_on).order_by(Payment.posted_on.desc())).scalars().first()
     before = get(client, clerk, "daily", date=day.isoformat())
     cash = before["totals"]["by_method"].get("cash", 0)
-    r = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat(), "cash_counted_fen": cash + 500,
-                                                      "deposit_ref": "缴款单 0012"}, headers=clerk.headers)
+    hand_over_all(day, first_off_by=500)
+    r = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat(), "deposit_ref": "缴款单 0012"},
+                    headers=clerk.headers)
     assert r.status_code == 200, r.get_json()
     close = r.get_json()
     assert close["amount_fen"] == before["totals"]["amount_fen"] and close["cash_fen"] == cash
@@ -177,13 +192,12 @@ def test_a_closed_day_never_changes_and_a_later_reversal_posts_to_the_day_it_is_
     assert reversal["posted_on"] == today().isoformat()
     check_invariants()
 
-    again = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat(), "cash_counted_fen": 0},
-                        headers=clerk.headers)
+    again = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat()}, headers=clerk.headers)
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "day_closed"
 
 
-def test_a_day_that_is_not_over_cannot_be_closed(client, clerk):
-    r = client.post(f"{LEDGERS}/daily/close", json={"date": today().isoformat(), "cash_counted_fen": 0},
+def test_a_day_that_has_not_come_cannot_be_closed(client, clerk):
+    r = client.post(f"{LEDGERS}/daily/close", json={"date": (today() + timedelta(days=1)).isoformat()},
                     headers=clerk.headers)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "day_not_over"
 
@@ -191,24 +205,27 @@ def test_a_day_that_is_not_over_cannot_be_closed(client, clerk):
 def test_a_short_hand_over_is_recorded_as_short(client, clerk):
     day = busiest_past_day()
     cash = get(client, clerk, "daily", date=day.isoformat())["totals"]["by_method"].get("cash", 0)
-    r = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat(), "cash_counted_fen": max(cash - 100, 0)},
-                    headers=clerk.headers)
-    assert r.get_json()["over_short"] == ("短款" if cash else "相符")
+    assert cash > 100
+    hand_over_all(day, first_off_by=-100)
+    r = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat()}, headers=clerk.headers)
+    assert r.get_json()["over_short"] == "短款" and r.get_json()["over_short_fen"] == -100
 
 
-def test_the_scheduled_close_locks_days_without_a_count_and_the_clerk_adds_the_count_once(app, client, clerk):
+def test_the_scheduled_close_locks_only_days_whose_collectors_have_all_handed_over(app, client, clerk):
+    from server.ledgers import handovers
     from server.ledgers.service import close_past_days
-    closed = close_past_days()
     day = busiest_past_day()
-    assert day.isoformat() in closed or day < today() - timedelta(days=31)
-    recent = date.fromisoformat(closed[-1])
-    ledger = get(client, clerk, "daily", date=recent.isoformat())
-    assert ledger["closed"]["cash_counted_fen"] is None and ledger["closed"]["over_short"] is None
-    assert close_past_days() == []  # idempotent
-    body = {"date": recent.isoformat(), "cash_counted_fen": ledger["totals"]["by_method"].get("cash", 0)}
-    r = client.post(f"{LEDGERS}/daily/close", json=body, headers=clerk.headers)
-    assert r.status_code == 200 and r.get_json()["over_short"] == "相符", r.get_json()
-    assert client.post(f"{LEDGERS}/daily/close", json=body, headers=clerk.headers).status_code == 409
+    hand_over_all(day)
+    result = close_past_days()
+    assert day.isoformat() in result["closed"] or day < today() - timedelta(days=31)
+    for closed in result["closed"]:
+        assert handovers.missing(date.fromisoformat(closed)) == []
+    for left, waiting in result["left_open"].items():  # the demo's other days: nobody counted their cash
+        assert waiting == handovers.missing(date.fromisoformat(left)) != []
+        assert get(client, clerk, "daily", date=left)["closed"] is None
+    assert result["left_open"], "the demo has days with cash nobody handed over"
+    again = close_past_days()
+    assert again["closed"] == [] and again["left_open"] == result["left_open"]  # idempotent, and still reported
 
 
 def test_a_bad_date_week_or_month_is_a_bad_request_explained_in_the_clerks_language(client, clerk):
@@ -296,8 +313,8 @@ def test_a_held_payment_accepted_after_its_day_was_closed_posts_to_the_day_of_ac
     payment.posted_on = today() - timedelta(days=1)  # it was pushed yesterday; yesterday is then closed
     db.session.commit()
     yesterday = (today() - timedelta(days=1)).isoformat()
-    assert client.post(f"{LEDGERS}/daily/close", json={"date": yesterday, "cash_counted_fen": 0},
-                       headers=clerk.headers).status_code == 200
+    hand_over_all(today() - timedelta(days=1))
+    assert client.post(f"{LEDGERS}/daily/close", json={"date": yesterday}, headers=clerk.headers).status_code == 200
     items = client.get("/api/v1/review", query_string={"kind": "device_revoked"}, headers=clerk.headers).get_json()
     item = next(i for i in items["items"] if i["op_id"] == op["op_id"])
     assert client.post(f"/api/v1/review/{item['id']}/resolve", json={"decision": "accept", "reason": "核实收款"},
