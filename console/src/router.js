@@ -20,6 +20,7 @@ export const ROUTES = [
   ['assignments', 'admin/assignments'],
   ['audit', 'admin/audit'],
   ['account', 'account'],
+  ['handovers', 'ledgers/handovers'],
 ];
 export const HOME = 'review';
 

@@ -6,15 +6,16 @@ import { Ctx, Link } from './kit.js';
 import { Review, Rejected } from '../screens/review.js';
 import { Households, Household, HouseholdAudit } from '../screens/households.js';
 import { Daily, Weekly, Monthly, Total } from '../screens/ledgers.js';
+import { Handovers } from '../screens/handovers.js';
 import { Documents, Users, Devices, Assignments, Audit, Account } from '../screens/admin.js';
 
 const SCREENS = { review: Review, rejected: Rejected, households: Households, household: Household,
   household_audit: HouseholdAudit, daily: Daily, weekly: Weekly, monthly: Monthly, total: Total, documents: Documents,
-  users: Users, devices: Devices, assignments: Assignments, audit: Audit, account: Account };
+  users: Users, devices: Devices, assignments: Assignments, audit: Audit, account: Account, handovers: Handovers };
 const ADMIN_ONLY = new Set(['users', 'devices', 'assignments', 'audit']);
 const NAV = [
   ['nav.office', ['review', 'rejected', 'households', 'documents']],
-  ['nav.ledgers', ['daily', 'weekly', 'monthly', 'total']],
+  ['nav.ledgers', ['daily', 'handovers', 'weekly', 'monthly', 'total']],
   ['nav.admin', ['users', 'devices', 'assignments', 'audit']],
 ];
 
