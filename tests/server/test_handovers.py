@@ -21,10 +21,10 @@ def today():
 
 def cash_of(username, day):
     """What the collector's cash receipts posted on `day` carry, read from the journal itself."""
-    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Payment.amount_fen), 0))
+    return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Payment.amount_fen), 0))
                              .join(User, User.id == Payment.collector_id).where(
         User.username == username, Payment.posted_on == day, Payment.kind == "payment", Payment.method == "cash",
-        Payment.state.in_(("recorded", "void_requested"))))
+        Payment.state.in_(("recorded", "void_requested")))))
 
 
 def collectors_with_cash(day):
@@ -224,3 +224,20 @@ def test_an_old_client_may_still_send_one_count_with_the_close(client, clerk):
     r = client.post(f"{LEDGERS}/daily/close", json={"date": today().isoformat(), "cash_counted_fen": -1},
                     headers=clerk.headers)
     assert r.status_code == 400
+
+
+def test_a_closed_days_pdf_lists_each_collectors_hand_over(client, clerk, phone, tmp_path):
+    from sync.money import format_yuan
+    from tests.server.pdftools import pdf_text
+    pay(phone, [31_400])
+    day = today()
+    for n, username in enumerate(collectors_with_cash(day)):
+        assert hand_over(client, clerk, username, cash_of(username, day) + (250 if n == 0 else 0),
+                         slip_no=f"JK-{n:03d}").status_code == 200
+    assert client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat()}, headers=clerk.headers
+                       ).status_code == 200
+    r = client.get(f"{LEDGERS}/daily", query_string={"date": day.isoformat(), "format": "pdf"}, headers=clerk.headers)
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    text = pdf_text(r.data, tmp_path)
+    assert "应交现金" in text and "长短款" in text and "JK-000" in text and "已交款" in text
+    assert format_yuan(cash_of("c01", day)) in text and "长款" in text
