@@ -291,7 +291,9 @@ def test_each_ledger_prints_as_a_chinese_pdf(client, clerk, tmp_path):
     assert "总帐 2026-2027" in pdf_text(r.data, tmp_path) and "收费率" in pdf_text(r.data, tmp_path)
     total = client.get(f"{LEDGERS}/total", query_string={"season": "2026-2027"}, headers=clerk.headers).get_json()
     rate = f"{float(total['collection_rate']) * 100:.2f}%"  # as a percentage, not 0.7151
-    assert rate in pdf_text(r.data, tmp_path) and "95.00%" in pdf_text(r.data, tmp_path)  # and the 95 % target
+    text = pdf_text(r.data, tmp_path)
+    assert rate in text and "95.00%" in text  # and the 95 % target
+    assert "户数" in text and total["area_m2"] in text  # the workbook's columns, on paper too
 
 
 def test_a_device_silent_for_two_days_becomes_one_review_item(app, phone):
