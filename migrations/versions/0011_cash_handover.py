@@ -2,7 +2,8 @@
 
 A hand-over is one row per collector and posting date; a correction is a new row with the next seq, so the
 first count stays (issue 14, item 1). day_close.handovers keeps each collector's figures as they stood when
-the day was closed.
+the day was closed, and day_close.entry_states the states of its entries then (item 3: a closed day reprints
+as it was closed).
 
 Revision ID: 0011
 Revises: 0010
@@ -45,9 +46,11 @@ def upgrade():
     )
     with op.batch_alter_table("day_close") as batch:
         batch.add_column(sa.Column("handovers", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("entry_states", sa.JSON(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table("day_close") as batch:
+        batch.drop_column("entry_states")
         batch.drop_column("handovers")
     op.drop_table("cash_handover")

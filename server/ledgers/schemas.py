@@ -133,7 +133,8 @@ class Entry(Schema):
     late = fields.Boolean()
     kind = fields.String()
     season = fields.String(allow_none=True)
-    state = fields.String()
+    state = fields.String()  # of a closed day: as it was at the close
+    reverses_posted_on = fields.String(allow_none=True)  # a reversal: the day of the payment it reverses
 
 
 class HandoverOut(Schema):

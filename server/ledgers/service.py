@@ -23,6 +23,7 @@ from . import handovers
 from ..timefmt import iso_utc, shanghai_date
 
 _reversal = aliased(Payment)
+_original = aliased(Payment)  # the payment a reversal reverses
 
 
 def posted_entries():
@@ -71,13 +72,25 @@ def _totals(rows) -> dict:
     return {"count": count, "amount_fen": sum(by_method.values()), "by_method": dict(sorted(by_method.items()))}
 
 
-def _entry(p: Payment, unit, room, building, project, collector) -> dict:
+def _entry(p: Payment, unit, room, building, project, collector, reverses_posted_on=None,
+           states: dict | None = None) -> dict:
+    """One line of the daily ledger. `states`: a closed day's entry states as they were at the close (a
+    payment voided later reads as it was closed, beside the total that counts it; its reversal is a line of
+    the day it was made, naming the day of the payment it reverses: DOMAIN.md §6, DESIGN.md inv. 6)."""
     return {"receipt_no": p.receipt_no, "household_id": p.household_id, "label": label(building, unit, room),
             "project": project, "collector": collector, "method": p.method, "amount_fen": p.amount_fen,
             "collected_at": iso_utc(p.collected_at), "posted_on": p.posted_on.isoformat(),
             # 补录: collected on an earlier Shanghai date than it was posted (PROTOCOL.md, Ledger dates)
             "late": shanghai_date(p.collected_at) < p.posted_on, "kind": p.kind,
-            "season": p.season_id, "state": p.state}
+            "season": p.season_id,
+            "state": p.state if states is None else states.get(str(p.id), "recorded"),
+            "reverses_posted_on": reverses_posted_on.isoformat() if reverses_posted_on else None}
+
+
+def _states_at_close(day: date) -> dict:
+    """{payment id: state} of the day's entries that were not plainly recorded when the day was closed."""
+    return {str(i): state for i, state in db.session.execute(sa.select(Payment.id, Payment.state).where(
+        Payment.posted_on == day, posted_entries(), Payment.state != "recorded"))}
 
 
 def daily(day: date, collector: str | None = None, project: str | None = None, page: int = 1,
@@ -88,12 +101,14 @@ def daily(day: date, collector: str | None = None, project: str | None = None, p
     rows = db.session.execute(_joined(sa.select(Payment.method, sa.func.count(), sa.func.sum(Payment.amount_fen)))
                               .where(*where).group_by(Payment.method)).all()
     totals = _totals(rows)
-    stmt = _joined(sa.select(Payment, Household.unit, Household.room, Building.name, Project.name, User.username)) \
+    stmt = _joined(sa.select(Payment, Household.unit, Household.room, Building.name, Project.name, User.username,
+                             _original.posted_on)).outerjoin(_original, _original.id == Payment.reverses_id) \
         .where(*where).order_by(Payment.posted_at, Payment.id)
     if per_page:
         stmt = stmt.limit(per_page).offset((page - 1) * per_page)
-    entries = [_entry(*row) for row in db.session.execute(stmt)]
     close = db.session.scalar(sa.select(DayClose).where(DayClose.posted_on == day))
+    states = close.entry_states if close is not None else None  # None: open, or closed before states were kept
+    entries = [_entry(*row, states=states) for row in db.session.execute(stmt)]
     return {"date": day.isoformat(), "entries": entries, "totals": totals,
             "closed": close_record(close) if close else None,
             "page": page, "per_page": per_page or totals["count"], "total": totals["count"]}
@@ -235,7 +250,8 @@ def close_day(day: date, deposit_ref: str | None, user_id: int | None, now=None)
                      cash_fen=totals["by_method"].get("cash", 0), by_method=totals["by_method"], digest=digest,
                      cash_counted_fen=sum(r["counted_fen"] for r in counted) if counted else None,
                      over_short_fen=sum(r["over_short_fen"] for r in counted) if counted else None,
-                     deposit_ref=deposit_ref, handovers=rows, closed_by=user_id, closed_at=now)
+                     deposit_ref=deposit_ref, handovers=rows, entry_states=_states_at_close(day),
+                     closed_by=user_id, closed_at=now)
     db.session.add(close)
     db.session.flush()
     audit("day.closed", "day_close", day.isoformat(), None,

@@ -113,10 +113,11 @@ def daily(ledger: dict) -> bytes:
     cols = [Col("收据号"), Col("房屋"), Col("小区"), Col("收费员"), Col("收款方式", width=10),
             Col("金额(元)", YUAN, total=True, width=14), Col("收款时间(北京)", TIME, width=20),
             Col("入账日期", DAY, width=12), Col("补录", width=6), Col("类型", width=6), Col("状态", width=10),
-            Col("缴费季")]
+            Col("缴费季"), Col("冲正原入账日", DAY, width=14)]
     rows = [[e["receipt_no"], e["label"], e["project"], e["collector"], label("method", e["method"]),
              _yuan(e["amount_fen"]), _time(e["collected_at"]), _day(e["posted_on"]), "补录" if e["late"] else "",
-             _KIND.get(e["kind"], e["kind"]), _STATE.get(e["state"], e["state"]), e.get("season")]
+             _KIND.get(e["kind"], e["kind"]), _STATE.get(e["state"], e["state"]), e.get("season"),
+             _day(e.get("reverses_posted_on"))]
             for e in ledger["entries"]]
     _sheet(wb, "日帐", cols, rows, first=True)
     _sheet(wb, "按方式", METHOD_COLS, _by_method_rows(ledger["totals"]))

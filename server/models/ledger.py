@@ -25,6 +25,9 @@ class DayClose(Model):
     digest: Mapped[str] = mapped_column(sa.String(64))
     # Each collector's hand-over as it stood at the close (the cashier's part of the closed day).
     handovers: Mapped[list | None] = mapped_column(sa.JSON)
+    # {payment id: state} of the day's entries not plainly recorded at the close: the closed day reprints as
+    # it was closed, though a payment of it is voided later (its reversal is on the later day).
+    entry_states: Mapped[dict | None] = mapped_column(sa.JSON)
     closed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))  # null: the scheduled close
     closed_at: Mapped[datetime] = created_at()
 

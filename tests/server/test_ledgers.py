@@ -181,19 +181,55 @@ def test_a_closed_day_never_changes_and_a_later_reversal_posts_to_the_day_it_is_
     void_through_review(client, clerk, phone, victim)
 
     after = get(client, clerk, "daily", date=day.isoformat())
-    money = [{k: v for k, v in e.items() if k != "state"} for e in before["entries"]]
-    assert after["totals"] == before["totals"] and [{k: v for k, v in e.items() if k != "state"}
-                                                    for e in after["entries"]] == money
-    assert {e["state"] for e in after["entries"] if e["receipt_no"] == victim.receipt_no} == {"voided"}  # 作废 shown
+    # the closed day is a document: exactly as it was closed, the voided payment included as it was then
+    assert after["totals"] == before["totals"] and after["entries"] == before["entries"]
+    assert {e["state"] for e in after["entries"] if e["receipt_no"] == victim.receipt_no} == {"recorded"}
     assert after["closed"]["unchanged"] is True and after["closed"]["amount_fen"] == before["totals"]["amount_fen"]
     todays = get(client, clerk, "daily", date=today().isoformat())
     reversal = next(e for e in todays["entries"] if e["kind"] == "reversal")
     assert reversal["receipt_no"] == victim.receipt_no and reversal["amount_fen"] == -victim.amount_fen
-    assert reversal["posted_on"] == today().isoformat()
+    assert reversal["posted_on"] == today().isoformat() and reversal["reverses_posted_on"] == day.isoformat()
     check_invariants()
 
     again = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat()}, headers=clerk.headers)
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "day_closed"
+
+
+def test_a_closed_days_reprint_is_the_same_document_after_a_later_void(client, clerk, phone, tmp_path):
+    """Issue 14, item 3: the reprint of a closed day (PDF and workbook) shows it exactly as closed, a payment
+    voided afterwards included, as its total counts it; the void shows on the day it was made."""
+    import openpyxl
+    from tests.server.pdftools import pdf_text
+    phone.pull_all()
+    day = db.session.execute(sa.select(Payment.posted_on).where(
+        Payment.posted_on < today(), Payment.household_id.in_(list(phone.households)), Payment.kind == "payment",
+        Payment.state == "recorded").group_by(Payment.posted_on).order_by(Payment.posted_on.desc())).scalars().first()
+    hand_over_all(day)
+    assert client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat()}, headers=clerk.headers
+                       ).status_code == 200
+
+    def reprint(fmt):
+        r = client.get(f"{LEDGERS}/daily", query_string={"date": day.isoformat(), "format": fmt},
+                       headers=clerk.headers)
+        assert r.status_code == 200
+        return r.data
+
+    def cells(data):
+        return [[c for c in row] for ws in openpyxl.load_workbook(BytesIO(data)).worksheets
+                for row in ws.iter_rows(values_only=True)]
+
+    pdf_before, xlsx_before = pdf_text(reprint("pdf"), tmp_path), cells(reprint("xlsx"))
+    victim = db.session.scalars(sa.select(Payment).where(
+        Payment.posted_on == day, Payment.household_id.in_(list(phone.households)), Payment.kind == "payment",
+        Payment.state == "recorded")).first()
+    void_through_review(client, clerk, phone, victim)
+    assert db.session.get(Payment, victim.id).state == "voided"
+    pdf_after = pdf_text(reprint("pdf"), tmp_path)
+    assert pdf_after == pdf_before  # no 作废 beside a total that still counts the payment
+    assert cells(reprint("xlsx")) == xlsx_before
+    todays = pdf_text(client.get(f"{LEDGERS}/daily", query_string={"date": today().isoformat(), "format": "pdf"},
+                                 headers=clerk.headers).data, tmp_path)
+    assert f"冲正（原 {day.isoformat()}）" in todays  # what changed later shows on the day it changed
 
 
 def test_a_day_that_has_not_come_cannot_be_closed(client, clerk):
