@@ -42,8 +42,12 @@ CATALOGUE = {
     "too_many_attempts": (429, "登录失败次数过多，请 10 分钟后再试", "Too many failed sign-ins; try again in 10 minutes"),
     "internal_error": (500, "服务器内部错误，请稍后重试", "Internal server error; try again later"),
     "service_unavailable": (503, "服务暂不可用，请稍后重试", "Service unavailable; try again later"),
-    "day_not_over": (409, "只能日结已经结束的日期（今天入账的款项仍会记入今天）",
-                     "Only a day that is over can be closed (payments synced today still post to today)"),
+    "day_not_over": (409, "不能日结尚未到来的日期", "A day that has not come yet cannot be closed"),
+    "handover_future": (409, "不能为尚未到来的日期登记交款", "A hand-over cannot be recorded for a day still to come"),
+    "handover_exists": (409, "该收费员当天已交款；数错了请提交更正", "This collector has already handed over for "
+                        "this date; correct the count instead"),
+    "handover_missing": (409, "还有收费员未交款，不能日结", "Some collectors have not handed over their cash yet; "
+                         "the day cannot be closed"),
     "day_closed": (409, "该日已日结，日帐不再变动", "This day is already closed; its ledger no longer changes"),
     "document_not_signed": (409, "律师函尚未签署，不能送达", "The lawyer letter is not signed yet; it cannot be delivered"),
     "document_not_draft": (409, "只有律师函草稿可以签署", "Only a lawyer letter's draft can be signed"),

@@ -30,9 +30,10 @@ LOST_AFTER = timedelta(hours=2)  # a run still "running" this long after it star
 
 
 def daily_close() -> dict:
-    """23:59: close the days that are over and still open (no cash count: a clerk adds it)."""
+    """23:59: close the days that are over and still open whose collectors have all handed over; the others
+    stay open and are listed with the collectors they wait for."""
     from .ledgers import service
-    return {"closed": service.close_past_days()}
+    return service.close_past_days()
 
 
 def sweep() -> dict:

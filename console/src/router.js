@@ -29,6 +29,7 @@ export const ROUTES = [
   ['schedule', 'admin/schedule'],
   ['register', 'documents/register'],
   ['dunning', 'dunning/queue'],
+  ['handovers', 'ledgers/handovers'],
 ];
 export const HOME = 'review';
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from sync.merge import posting_date
 from sync.money import OpenBill, allocate, bill_due_fen
 
 from ..changes import audit, touch
 from ..extensions import db
+from ..ledgers.days import open_posting_date
 from ..models import fen_sum, Allocation, Bill, BillAdjustment, Household, Payment, Season, utcnow
 
 
@@ -77,9 +77,9 @@ def accept_held_payment(payment: Payment, user_id: int, reason: str):
     now = utcnow()
     allocate_payment(payment, payment.amount_fen, payment.named_season_id, now)
     audit("payment.accepted", "payment", payment.id, {"state": payment.state, "posted_on": str(payment.posted_on)},
-          {"state": "recorded", "posted_on": str(posting_date(now))}, reason, user_id, now)
-    # Held money becomes money only now: it posts to today's ledger, never to a day that may be closed.
-    payment.state, payment.posted_at, payment.posted_on = "recorded", now, posting_date(now)
+          {"state": "recorded", "posted_on": str(open_posting_date(now))}, reason, user_id, now)
+    # Held money becomes money only now: it posts to the open day's ledger, never to a closed one.
+    payment.state, payment.posted_at, payment.posted_on = "recorded", now, open_posting_date(now)
     touch([payment.household_id], now=now)
 
 
@@ -94,7 +94,7 @@ def reverse_payment(payment: Payment, user_id: int, reason: str) -> Payment | No
         reversal = Payment(kind="reversal", household_id=payment.household_id, amount_fen=-payment.amount_fen,
                            method=payment.method, receipt_no=payment.receipt_no, season_id=payment.season_id,
                            named_season_id=payment.named_season_id, collected_at=now, posted_at=now,
-                           posted_on=posting_date(now), collector_id=payment.collector_id,
+                           posted_on=open_posting_date(now), collector_id=payment.collector_id,
                            device_id=payment.device_id, state="recorded", flags=[], reverses_id=payment.id,
                            reason=reason)
         db.session.add(reversal)

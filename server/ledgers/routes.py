@@ -1,11 +1,12 @@
-"""GET /api/v1/ledgers/daily|weekly|monthly|total (JSON, xlsx, pdf), POST /api/v1/ledgers/daily/close."""
+"""GET /api/v1/ledgers/daily|weekly|monthly|total (JSON, xlsx, pdf), POST /api/v1/ledgers/daily/close,
+/api/v1/ledgers/handovers (交款) and their corrections."""
 from flask import Blueprint, Response, g, render_template
 
 from ..auth.service import authenticate
 from ..openapi import EXTRA
-from ..schemas_util import load_args, load_json
+from ..schemas_util import id_rule, load_args, load_json
 from . import schemas as s
-from . import exports, service, xlsx
+from . import exports, handovers, service, xlsx
 
 bp = Blueprint("ledgers", __name__, url_prefix="/api/v1/ledgers")
 
@@ -46,9 +47,36 @@ def daily():
 @bp.post("/daily/close")
 @authenticate("clerk", "admin")
 def close():
-    """日结: lock a day that is over, with its totals and the cash counted (长款/短款)."""
+    """日结: lock a day, with its totals, once every collector with cash that day has handed over."""
     body = load_json(s.close_in)
-    return s.close_out.dump(service.close_day(body["date"], body["cash_counted_fen"], body["deposit_ref"], g.user.id))
+    return s.close_out.dump(service.close_day(body["date"], body["deposit_ref"], g.user.id))
+
+
+@bp.post("/handovers")
+@authenticate("clerk", "admin")
+def hand_over():
+    """交款: record the cash counted from one collector on the day, beside what their receipts carry."""
+    body = load_json(s.handover_in)
+    return s.handover_out.dump(handovers.hand_over(body["date"], body["collector"], body["cash_fen"],
+                                                   body["slip_no"], g.user.id))
+
+
+@bp.get("/handovers")
+@authenticate("clerk", "admin")
+def list_handovers():
+    """The day's collectors with cash: expected, counted, over/short, who has handed over, who is missing."""
+    a = load_args(s.handover_args)
+    day = handovers.listing(a["date"])
+    start = (a["page"] - 1) * a["per_page"]
+    return s.handovers_out.dump({**day, "items": day["items"][start:start + a["per_page"]]})
+
+
+@bp.post(f"/handovers/{id_rule('handover_id')}/corrections")
+@authenticate("clerk", "admin")
+def correct_handover(handover_id):
+    """A wrong count corrected: a new record on the day it is made, with a reason; the first one stays."""
+    body = load_json(s.correction_in)
+    return s.handover_out.dump(handovers.correct(int(handover_id), body["cash_fen"], body["reason"], g.user.id))
 
 
 @bp.get("/weekly")
@@ -86,6 +114,9 @@ def total():
 EXTRA.update({
     "ledgers.daily": (s.DailyArgs, None, s.DailyOut, 200),
     "ledgers.close": (None, s.CloseIn, s.CloseOut, 200),
+    "ledgers.hand_over": (None, s.HandoverIn, s.HandoverOut, 200),
+    "ledgers.list_handovers": (s.HandoverArgs, None, s.HandoversOut, 200),
+    "ledgers.correct_handover": (None, s.CorrectionIn, s.HandoverOut, 200),
     "ledgers.weekly": (s.WeeklyArgs, None, s.PeriodOut, 200),
     "ledgers.monthly": (s.MonthlyArgs, None, s.PeriodOut, 200),
     "ledgers.total": (s.TotalArgs, None, s.TotalOut, 200),

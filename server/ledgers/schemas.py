@@ -85,9 +85,31 @@ class TotalArgs(Schema):
 
 
 class CloseIn(Schema):
+    """日结 of a date: the counts are the collectors' hand-overs (POST /handovers). `cash_counted_fen`, the one
+    count for the whole day that this endpoint took before hand-overs existed, is still accepted from old
+    clients and not used: the close's count is the sum of the hand-overs."""
     date = Day(required=True, metadata={"type": "string", "format": "date"})
-    cash_counted_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10**12))
     deposit_ref = fields.String(load_default=None, validate=validate.Length(max=80))
+    cash_counted_fen = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=0, max=10**12),
+                                      metadata={"deprecated": True})
+
+
+class HandoverIn(Schema):
+    """交款: the cash the cashier counted from one collector on the day (OFFICE.md, Cash and ledgers)."""
+    date = Day(required=True, metadata={"type": "string", "format": "date"})
+    collector = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    cash_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10**12))
+    slip_no = fields.String(load_default=None, validate=validate.Length(max=80))
+
+
+class CorrectionIn(Schema):
+    """A corrected count: a new record on the day it is made, with the reason; the first record stays."""
+    cash_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10**12))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class HandoverArgs(PageArgs):
+    date = Day(required=True, metadata={"type": "string", "format": "date", "example": "2026-11-26"})
 
 
 # --- out ------------------------------------------------------------------------------------------
@@ -112,7 +134,55 @@ class Entry(Schema):
     late = fields.Boolean()
     kind = fields.String()
     season = fields.String(allow_none=True)
+    state = fields.String()  # of a closed day: as it was at the close
+    reverses_posted_on = fields.String(allow_none=True)  # a reversal: the day of the payment it reverses
+
+
+class HandoverOut(Schema):
+    id = fields.Integer()
+    date = fields.String()
+    collector = fields.String(allow_none=True)
+    seq = fields.Integer()  # 0: the hand-over; 1, 2, …: corrections
+    expected_cash_fen = fields.Integer()
+    counted_fen = fields.Integer()
+    over_short_fen = fields.Integer()  # counted − expected: > 0 长款, < 0 短款
+    slip_no = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    corrects_id = fields.Integer(allow_none=True)
+    recorded_on = fields.String()  # the day the record was made (a correction's own day)
+    recorded_by = fields.String(allow_none=True)
+    recorded_at = fields.String()
+
+
+class HandoverRow(Schema):
+    """One collector of the day: expected cash from the synced receipts now, the latest count, its state."""
+    collector = fields.String(allow_none=True)
+    expected_cash_fen = fields.Integer()
+    counted_fen = fields.Integer(allow_none=True)
+    over_short_fen = fields.Integer(allow_none=True)
+    slip_no = fields.String(allow_none=True)
+    state = fields.String()  # handed_over | corrected | missing
+    handover_id = fields.Integer(allow_none=True)  # the first record: corrections are posted to it
+    records = fields.List(fields.Nested(HandoverOut))
+
+
+class HandoversOut(Schema):
+    date = fields.String()
+    items = fields.List(fields.Nested(HandoverRow))
+    total = fields.Integer()
+    missing = fields.List(fields.String())
+    closed = fields.Boolean()
+    corrections_made = fields.List(fields.Nested(HandoverOut))  # made on this date for earlier dates
+
+
+class ClosedHandover(Schema):
+    collector = fields.String(allow_none=True)
+    expected_cash_fen = fields.Integer()
+    counted_fen = fields.Integer(allow_none=True)
+    over_short_fen = fields.Integer(allow_none=True)
+    slip_no = fields.String(allow_none=True)
     state = fields.String()
+    handover_id = fields.Integer(allow_none=True)
 
 
 class CloseOut(Schema):
@@ -129,6 +199,7 @@ class CloseOut(Schema):
     closed_at = fields.String()
     digest = fields.String()
     unchanged = fields.Boolean()  # the journal of the day still matches the digest taken at the close
+    handovers = fields.List(fields.Nested(ClosedHandover))  # each collector's hand-over as it stood at the close
 
 
 class DailyOut(Schema):
@@ -198,3 +269,5 @@ class PdfJobOut(Schema):
 
 
 pdf_job_out = PdfJobOut()
+handover_in, correction_in, handover_args = HandoverIn(), CorrectionIn(), HandoverArgs()
+handover_out, handovers_out = HandoverOut(), HandoversOut()

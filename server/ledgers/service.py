@@ -19,9 +19,11 @@ from ..extensions import db
 from ..models import Allocation, Bill, Building, Household, Payment, Project, Season, User, utcnow
 from ..models.ledger import DayClose
 from ..sync_api.records import label
+from . import handovers
 from ..timefmt import iso_utc, shanghai_date
 
 _reversal = aliased(Payment)
+_original = aliased(Payment)  # the payment a reversal reverses
 
 
 def posted_entries():
@@ -70,14 +72,26 @@ def _totals(rows) -> dict:
     return {"count": count, "amount_fen": sum(by_method.values()), "by_method": dict(sorted(by_method.items()))}
 
 
-def _entry(p: Payment, unit, room, building, project, collector, collector_name=None) -> dict:
+def _entry(p: Payment, unit, room, building, project, collector, collector_name=None, reverses_posted_on=None,
+           states: dict | None = None) -> dict:
+    """One line of the daily ledger. `states`: a closed day's entry states as they were at the close (a
+    payment voided later reads as it was closed, beside the total that counts it; its reversal is a line of
+    the day it was made, naming the day of the payment it reverses: DOMAIN.md §6, DESIGN.md inv. 6)."""
     return {"receipt_no": p.receipt_no, "household_id": p.household_id, "label": label(building, unit, room),
             "project": project, "collector": collector, "collector_name": collector_name, "method": p.method,
             "amount_fen": p.amount_fen,
             "collected_at": iso_utc(p.collected_at), "posted_on": p.posted_on.isoformat(),
             # 补录: collected on an earlier Shanghai date than it was posted (PROTOCOL.md, Ledger dates)
             "late": shanghai_date(p.collected_at) < p.posted_on, "kind": p.kind,
-            "season": p.season_id, "state": p.state}
+            "season": p.season_id,
+            "state": p.state if states is None else states.get(str(p.id), "recorded"),
+            "reverses_posted_on": reverses_posted_on.isoformat() if reverses_posted_on else None}
+
+
+def _states_at_close(day: date) -> dict:
+    """{payment id: state} of the day's entries that were not plainly recorded when the day was closed."""
+    return {str(i): state for i, state in db.session.execute(sa.select(Payment.id, Payment.state).where(
+        Payment.posted_on == day, posted_entries(), Payment.state != "recorded"))}
 
 
 def daily(day: date, collector: str | None = None, project: str | None = None, page: int = 1,
@@ -89,12 +103,13 @@ def daily(day: date, collector: str | None = None, project: str | None = None, p
                               .where(*where).group_by(Payment.method)).all()
     totals = _totals(rows)
     stmt = _joined(sa.select(Payment, Household.unit, Household.room, Building.name, Project.name, User.username,
-                             User.name)) \
+                             User.name, _original.posted_on)).outerjoin(_original, _original.id == Payment.reverses_id) \
         .where(*where).order_by(Payment.posted_at, Payment.id)
     if per_page:
         stmt = stmt.limit(per_page).offset((page - 1) * per_page)
-    entries = [_entry(*row) for row in db.session.execute(stmt)]
     close = db.session.scalar(sa.select(DayClose).where(DayClose.posted_on == day))
+    states = close.entry_states if close is not None else None  # None: open, or closed before states were kept
+    entries = [_entry(*row, states=states) for row in db.session.execute(stmt)]
     return {"date": day.isoformat(), "entries": entries, "totals": totals,
             "closed": close_record(close) if close else None,
             "page": page, "per_page": per_page or totals["count"], "total": totals["count"]}
@@ -204,61 +219,70 @@ def close_record(close: DayClose) -> dict:
             "over_short_fen": over,
             "over_short": None if over is None else "长款" if over > 0 else "短款" if over < 0 else "相符",
             "deposit_ref": close.deposit_ref, "closed_by": closer.username if closer else None,
-            "closed_at": iso_utc(close.closed_at), "digest": close.digest, "unchanged": digest == close.digest}
+            "closed_at": iso_utc(close.closed_at), "digest": close.digest, "unchanged": digest == close.digest,
+            "handovers": close.handovers or []}
 
 
-def close_day(day: date, cash_counted_fen: int | None, deposit_ref: str | None, user_id: int | None,
-              now=None) -> dict:
-    """Lock a posting date with its totals and the cash hand-over; over/short = counted − the day's cash.
+def close_day(day: date, deposit_ref: str | None, user_id: int | None, now=None) -> dict:
+    """日结: lock a posting date with its totals once every collector with cash that day has handed over
+    (409 handover_missing naming them otherwise; OFFICE.md, Daily close).
 
-    Only a day that is over can be closed: payments synced later today still post to today (PROTOCOL.md,
-    Ledger dates), so closing today would let a closed day change (DESIGN.md inv. 6). A day the scheduler
-    closed without a count takes the clerk's count once; its totals stay as they were.
+    Today may be closed too: what is synced after the close posts to the next open day as a late entry
+    (server/ledgers/days.py), so a closed day never changes (DESIGN.md inv. 6). The close keeps each
+    collector's hand-over as it stood; cash_counted_fen and over_short_fen are their sums.
     """
     now = now or utcnow()
-    if day >= posting_date(now):
+    if day > posting_date(now):
         raise ApiError("day_not_over", {"date": day.isoformat(), "today": posting_date(now).isoformat()})
     begin_write()
     close = db.session.scalar(sa.select(DayClose).where(DayClose.posted_on == day))
-    if close is not None and (close.cash_counted_fen is not None or cash_counted_fen is None):
+    if close is not None:
         db.session.rollback()
         raise ApiError("day_closed", {"date": day.isoformat(), "closed_at": iso_utc(close.closed_at)})
-    if close is None:
-        totals, digest = _day_fingerprint(day)
-        close = DayClose(posted_on=day, count=totals["count"], amount_fen=totals["amount_fen"],
-                         cash_fen=totals["by_method"].get("cash", 0), by_method=totals["by_method"], digest=digest,
-                         closed_by=user_id, closed_at=now)
-        db.session.add(close)
-    if cash_counted_fen is not None:
-        close.cash_counted_fen, close.deposit_ref = cash_counted_fen, deposit_ref
-        close.over_short_fen = cash_counted_fen - close.cash_fen
-        close.closed_by = user_id
+    absent = handovers.missing(day)
+    if absent:
+        db.session.rollback()
+        raise ApiError("handover_missing", {"date": day.isoformat(), "collectors": absent})
+    rows = [{k: r[k] for k in ("collector", "expected_cash_fen", "counted_fen", "over_short_fen", "slip_no",
+                               "state", "handover_id")} for r in handovers.day_rows(day)]
+    totals, digest = _day_fingerprint(day)
+    counted = [r for r in rows if r["counted_fen"] is not None]
+    close = DayClose(posted_on=day, count=totals["count"], amount_fen=totals["amount_fen"],
+                     cash_fen=totals["by_method"].get("cash", 0), by_method=totals["by_method"], digest=digest,
+                     cash_counted_fen=sum(r["counted_fen"] for r in counted) if counted else None,
+                     over_short_fen=sum(r["over_short_fen"] for r in counted) if counted else None,
+                     deposit_ref=deposit_ref, handovers=rows, entry_states=_states_at_close(day),
+                     closed_by=user_id, closed_at=now)
+    db.session.add(close)
     db.session.flush()
     audit("day.closed", "day_close", day.isoformat(), None,
           {"amount_fen": close.amount_fen, "cash_fen": close.cash_fen, "cash_counted_fen": close.cash_counted_fen,
-           "over_short_fen": close.over_short_fen, "deposit_ref": close.deposit_ref, "digest": close.digest},
-          None, user_id, now)
+           "over_short_fen": close.over_short_fen, "deposit_ref": close.deposit_ref, "digest": close.digest,
+           "handovers": rows}, None, user_id, now)
     record = close_record(close)
     db.session.commit()
     return record
 
 
-def close_past_days(now=None, lookback_days: int = 31) -> list[str]:
+def close_past_days(now=None, lookback_days: int = 31) -> dict:
     """The scheduled close (23:59 Asia/Shanghai): every day of the last weeks that is over, has entries and
-    is still open gets closed without a cash count, so no day stays open. Returns the days it closed."""
+    is still open gets closed, unless a collector with cash that day has not handed over: such a day stays
+    open and is reported with the collectors it waits for (a clerk sees them on the hand-over screen)."""
     now = now or utcnow()
     today = posting_date(now)
     days = db.session.scalars(sa.select(Payment.posted_on).distinct().where(
         Payment.posted_on < today, Payment.posted_on >= today - timedelta(days=lookback_days), posted_entries(),
         Payment.posted_on.not_in(sa.select(DayClose.posted_on))).order_by(Payment.posted_on)).all()
-    closed = []
+    closed, left_open = [], {}
     for day in days:
         try:
-            close_day(day, None, None, None, now)
+            close_day(day, None, None, now)
             closed.append(day.isoformat())
-        except ApiError:  # another worker closed it first
+        except ApiError as e:  # collectors still to hand over, or another worker closed it first
             db.session.rollback()
-    return closed
+            if e.code == "handover_missing":
+                left_open[day.isoformat()] = e.details["collectors"]
+    return {"closed": closed, "left_open": left_open}
 
 
 # --- stale devices ---------------------------------------------------------------------------------

@@ -8,5 +8,5 @@ from .operations import Operation, Quarantine, SyncSession, DeviceSeq  # noqa: F
 from .field import FieldRecord, CollectionAction, Attachment  # noqa: F401
 from .review import ReviewItem  # noqa: F401
 from .changes import ChangeLog, AuditLog, Meta  # noqa: F401
-from .ledger import DayClose  # noqa: F401
+from .ledger import DayClose, CashHandover  # noqa: F401
 from .documents import Job, Document, DocumentDelivery, ScheduleRun  # noqa: F401

@@ -19,6 +19,7 @@ from ..config import JSON_TEXT
 from ..documents.register import delivered_by_phone
 from ..errors import message
 from ..extensions import db
+from ..ledgers.days import open_posting_date
 from ..models import (Allocation, Assignment, Bill, CollectionAction, FieldRecord, Household, Operation, Party,
                       Payment, Quarantine, ReviewItem, Season)
 
@@ -118,7 +119,8 @@ class Batch:
         self.raw_ops, self.parsed, self.now = ops, parsed, now
         self.user_id, self.device_id = user_id, device_id
         self.session_id = session_id
-        self.posted_on = merge.posting_date(now)  # the ledger day of every payment applied by this batch
+        # the ledger day of every payment applied by this batch: today, or the next open day once today is closed
+        self.posted_on = open_posting_date(now)
         conn = db.session.connection()
         q = _reads(conn)
         ids = q.values

@@ -25,6 +25,20 @@ def get(client, who, path, **query):
     return r.get_json()
 
 
+def hand_over_all(day: date, first_off_by: int = 0):
+    """Every collector with cash on `day` hands over what their receipts carry, recorded on that day (the
+    service is given that day's clock); the first of them `first_off_by` fen more (长款) or less (短款)."""
+    from datetime import time
+    from server.ledgers import handovers
+    from server.models import User
+    then = datetime.combine(day, time(18, 0), timezone(timedelta(hours=8))).astimezone(timezone.utc)
+    clerk_id = db.session.scalar(sa.select(User.id).where(User.username == "clerk"))
+    names = dict(db.session.execute(sa.select(User.id, User.username)).all())
+    for n, (collector_id, cash) in enumerate(sorted(handovers.expected_cash(day).items())):
+        handovers.hand_over(day, names[collector_id], cash + (first_off_by if n == 0 else 0), None, clerk_id,
+                            now=then.replace(tzinfo=None))
+
+
 def busiest_past_day() -> date:
     """The demo date with the most entries: a day that is over, with history to close."""
     return db.session.execute(sa.select(Payment.posted_on).where(Payment.posted_on < today())
@@ -153,8 +167,9 @@ def test_a_closed_day_never_changes_and_a_later_reversal_posts_to_the_day_it_is_
         Payment.state == "recorded").group_by(Payment.posted_on).order_by(Payment.posted_on.desc())).scalars().first()
     before = get(client, clerk, "daily", date=day.isoformat())
     cash = before["totals"]["by_method"].get("cash", 0)
-    r = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat(), "cash_counted_fen": cash + 500,
-                                                      "deposit_ref": "缴款单 0012"}, headers=clerk.headers)
+    hand_over_all(day, first_off_by=500)
+    r = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat(), "deposit_ref": "缴款单 0012"},
+                    headers=clerk.headers)
     assert r.status_code == 200, r.get_json()
     close = r.get_json()
     assert close["amount_fen"] == before["totals"]["amount_fen"] and close["cash_fen"] == cash
@@ -166,24 +181,59 @@ def test_a_closed_day_never_changes_and_a_later_reversal_posts_to_the_day_it_is_
     void_through_review(client, clerk, phone, victim)
 
     after = get(client, clerk, "daily", date=day.isoformat())
-    money = [{k: v for k, v in e.items() if k != "state"} for e in before["entries"]]
-    assert after["totals"] == before["totals"] and [{k: v for k, v in e.items() if k != "state"}
-                                                    for e in after["entries"]] == money
-    assert {e["state"] for e in after["entries"] if e["receipt_no"] == victim.receipt_no} == {"voided"}  # 作废 shown
+    # the closed day is a document: exactly as it was closed, the voided payment included as it was then
+    assert after["totals"] == before["totals"] and after["entries"] == before["entries"]
+    assert {e["state"] for e in after["entries"] if e["receipt_no"] == victim.receipt_no} == {"recorded"}
     assert after["closed"]["unchanged"] is True and after["closed"]["amount_fen"] == before["totals"]["amount_fen"]
     todays = get(client, clerk, "daily", date=today().isoformat())
     reversal = next(e for e in todays["entries"] if e["kind"] == "reversal")
     assert reversal["receipt_no"] == victim.receipt_no and reversal["amount_fen"] == -victim.amount_fen
-    assert reversal["posted_on"] == today().isoformat()
+    assert reversal["posted_on"] == today().isoformat() and reversal["reverses_posted_on"] == day.isoformat()
     check_invariants()
 
-    again = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat(), "cash_counted_fen": 0},
-                        headers=clerk.headers)
+    again = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat()}, headers=clerk.headers)
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "day_closed"
 
 
-def test_a_day_that_is_not_over_cannot_be_closed(client, clerk):
-    r = client.post(f"{LEDGERS}/daily/close", json={"date": today().isoformat(), "cash_counted_fen": 0},
+def test_a_closed_days_reprint_is_the_same_document_after_a_later_void(client, clerk, phone, tmp_path):
+    """Issue 14, item 3: the reprint of a closed day (PDF and workbook) shows it exactly as closed, a payment
+    voided afterwards included, as its total counts it; the void shows on the day it was made."""
+    import openpyxl
+    from tests.server.pdftools import pdf_text
+    phone.pull_all()
+    day = db.session.execute(sa.select(Payment.posted_on).where(
+        Payment.posted_on < today(), Payment.household_id.in_(list(phone.households)), Payment.kind == "payment",
+        Payment.state == "recorded").group_by(Payment.posted_on).order_by(Payment.posted_on.desc())).scalars().first()
+    hand_over_all(day)
+    assert client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat()}, headers=clerk.headers
+                       ).status_code == 200
+
+    def reprint(fmt):
+        r = client.get(f"{LEDGERS}/daily", query_string={"date": day.isoformat(), "format": fmt},
+                       headers=clerk.headers)
+        assert r.status_code == 200
+        return r.data
+
+    def cells(data):
+        return [[c for c in row] for ws in openpyxl.load_workbook(BytesIO(data)).worksheets
+                for row in ws.iter_rows(values_only=True)]
+
+    pdf_before, xlsx_before = pdf_text(reprint("pdf"), tmp_path), cells(reprint("xlsx"))
+    victim = db.session.scalars(sa.select(Payment).where(
+        Payment.posted_on == day, Payment.household_id.in_(list(phone.households)), Payment.kind == "payment",
+        Payment.state == "recorded")).first()
+    void_through_review(client, clerk, phone, victim)
+    assert db.session.get(Payment, victim.id).state == "voided"
+    pdf_after = pdf_text(reprint("pdf"), tmp_path)
+    assert pdf_after == pdf_before  # no 作废 beside a total that still counts the payment
+    assert cells(reprint("xlsx")) == xlsx_before
+    todays = pdf_text(client.get(f"{LEDGERS}/daily", query_string={"date": today().isoformat(), "format": "pdf"},
+                                 headers=clerk.headers).data, tmp_path)
+    assert f"冲正（原 {day.isoformat()}）" in todays  # what changed later shows on the day it changed
+
+
+def test_a_day_that_has_not_come_cannot_be_closed(client, clerk):
+    r = client.post(f"{LEDGERS}/daily/close", json={"date": (today() + timedelta(days=1)).isoformat()},
                     headers=clerk.headers)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "day_not_over"
 
@@ -191,24 +241,27 @@ def test_a_day_that_is_not_over_cannot_be_closed(client, clerk):
 def test_a_short_hand_over_is_recorded_as_short(client, clerk):
     day = busiest_past_day()
     cash = get(client, clerk, "daily", date=day.isoformat())["totals"]["by_method"].get("cash", 0)
-    r = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat(), "cash_counted_fen": max(cash - 100, 0)},
-                    headers=clerk.headers)
-    assert r.get_json()["over_short"] == ("短款" if cash else "相符")
+    assert cash > 100
+    hand_over_all(day, first_off_by=-100)
+    r = client.post(f"{LEDGERS}/daily/close", json={"date": day.isoformat()}, headers=clerk.headers)
+    assert r.get_json()["over_short"] == "短款" and r.get_json()["over_short_fen"] == -100
 
 
-def test_the_scheduled_close_locks_days_without_a_count_and_the_clerk_adds_the_count_once(app, client, clerk):
+def test_the_scheduled_close_locks_only_days_whose_collectors_have_all_handed_over(app, client, clerk):
+    from server.ledgers import handovers
     from server.ledgers.service import close_past_days
-    closed = close_past_days()
     day = busiest_past_day()
-    assert day.isoformat() in closed or day < today() - timedelta(days=31)
-    recent = date.fromisoformat(closed[-1])
-    ledger = get(client, clerk, "daily", date=recent.isoformat())
-    assert ledger["closed"]["cash_counted_fen"] is None and ledger["closed"]["over_short"] is None
-    assert close_past_days() == []  # idempotent
-    body = {"date": recent.isoformat(), "cash_counted_fen": ledger["totals"]["by_method"].get("cash", 0)}
-    r = client.post(f"{LEDGERS}/daily/close", json=body, headers=clerk.headers)
-    assert r.status_code == 200 and r.get_json()["over_short"] == "相符", r.get_json()
-    assert client.post(f"{LEDGERS}/daily/close", json=body, headers=clerk.headers).status_code == 409
+    hand_over_all(day)
+    result = close_past_days()
+    assert day.isoformat() in result["closed"] or day < today() - timedelta(days=31)
+    for closed in result["closed"]:
+        assert handovers.missing(date.fromisoformat(closed)) == []
+    for left, waiting in result["left_open"].items():  # the demo's other days: nobody counted their cash
+        assert waiting == handovers.missing(date.fromisoformat(left)) != []
+        assert get(client, clerk, "daily", date=left)["closed"] is None
+    assert result["left_open"], "the demo has days with cash nobody handed over"
+    again = close_past_days()
+    assert again["closed"] == [] and again["left_open"] == result["left_open"]  # idempotent, and still reported
 
 
 def test_a_bad_date_week_or_month_is_a_bad_request_explained_in_the_clerks_language(client, clerk):
@@ -241,6 +294,7 @@ def test_a_collector_cannot_read_the_ledgers(client, phone):
 
 
 def test_each_ledger_downloads_as_a_workbook_with_its_totals(client, clerk):
+    """Figures in yuan beside the JSON's fen (tests/server/test_ledger_xlsx.py reads the cells closely)."""
     import openpyxl
     day = busiest_past_day()
     cases = [("daily", {"date": day.isoformat()}), ("monthly", {"month": day.strftime("%Y-%m")}),
@@ -250,12 +304,14 @@ def test_each_ledger_downloads_as_a_workbook_with_its_totals(client, clerk):
         r = client.get(f"{LEDGERS}/{path}", query_string={**query, "format": "xlsx"}, headers=clerk.headers)
         assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
         book = openpyxl.load_workbook(BytesIO(r.data))
-        cells = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+        first = book.worksheets[0]
+        col = 3 if path == "total" else 3 if path != "daily" else 6
+        cells = [first.cell(row=i, column=col).value for i in range(2, first.max_row)]
         figure = ledger["collected_fen"] if path == "total" else ledger["totals"]["amount_fen"]
-        assert figure in cells, path
+        assert round(sum(c or 0 for c in cells) * 100) == figure, path
     daily_book = openpyxl.load_workbook(BytesIO(client.get(
         f"{LEDGERS}/daily", query_string={"date": day.isoformat(), "format": "xlsx"}, headers=clerk.headers).data))
-    assert daily_book["日帐"].max_row == 1 + get(client, clerk, "daily", date=day.isoformat())["totals"]["count"]
+    assert daily_book["日帐"].max_row == 2 + get(client, clerk, "daily", date=day.isoformat())["totals"]["count"]
 
 
 def test_each_ledger_prints_as_a_chinese_pdf(client, clerk, tmp_path):
@@ -271,7 +327,9 @@ def test_each_ledger_prints_as_a_chinese_pdf(client, clerk, tmp_path):
     assert "总帐 2026-2027" in pdf_text(r.data, tmp_path) and "收费率" in pdf_text(r.data, tmp_path)
     total = client.get(f"{LEDGERS}/total", query_string={"season": "2026-2027"}, headers=clerk.headers).get_json()
     rate = f"{float(total['collection_rate']) * 100:.2f}%"  # as a percentage, not 0.7151
-    assert rate in pdf_text(r.data, tmp_path) and "95.00%" in pdf_text(r.data, tmp_path)  # and the 95 % target
+    text = pdf_text(r.data, tmp_path)
+    assert rate in text and "95.00%" in text  # and the 95 % target
+    assert "户数" in text and total["area_m2"] in text  # the workbook's columns, on paper too
 
 
 def test_a_device_silent_for_two_days_becomes_one_review_item(app, phone):
@@ -296,8 +354,8 @@ def test_a_held_payment_accepted_after_its_day_was_closed_posts_to_the_day_of_ac
     payment.posted_on = today() - timedelta(days=1)  # it was pushed yesterday; yesterday is then closed
     db.session.commit()
     yesterday = (today() - timedelta(days=1)).isoformat()
-    assert client.post(f"{LEDGERS}/daily/close", json={"date": yesterday, "cash_counted_fen": 0},
-                       headers=clerk.headers).status_code == 200
+    hand_over_all(today() - timedelta(days=1))
+    assert client.post(f"{LEDGERS}/daily/close", json={"date": yesterday}, headers=clerk.headers).status_code == 200
     items = client.get("/api/v1/review", query_string={"kind": "device_revoked"}, headers=clerk.headers).get_json()
     item = next(i for i in items["items"] if i["op_id"] == op["op_id"])
     assert client.post(f"/api/v1/review/{item['id']}/resolve", json={"decision": "accept", "reason": "核实收款"},

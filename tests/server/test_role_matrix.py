@@ -22,7 +22,8 @@ ROLES = {
     "fees.patch_season": ADMIN, "fees.put_rates": ADMIN, "fees.issue_bills": ADMIN,
     "fees.rates": OFFICE,
     "ledgers.daily": OFFICE, "ledgers.close": OFFICE, "ledgers.weekly": OFFICE, "ledgers.monthly": OFFICE,
-    "ledgers.total": OFFICE, "documents.notices": OFFICE, "documents.lawyer_letters": OFFICE,
+    "ledgers.total": OFFICE, "ledgers.hand_over": OFFICE, "ledgers.list_handovers": OFFICE,
+    "ledgers.correct_handover": OFFICE, "documents.notices": OFFICE, "documents.lawyer_letters": OFFICE,
     "documents.job": OFFICE, "documents.job_file": OFFICE, "documents.documents": OFFICE,
     "documents.document": OFFICE, "documents.document_file": OFFICE, "documents.delivery": OFFICE,
     "documents.sign": OFFICE, "dunning.queue": OFFICE,
@@ -32,7 +33,7 @@ ROLES = {
 }
 PATH_VALUES = {"sha256": "0" * 64, "item_id": "1", "device_id": "00000000-0000-0000-0000-000000000000",
                "username": "c05", "key": "suspension", "season_id": "2026-2027", "job_id": "nope",
-               "household_id": "nope", "building_id": "1", "document_id": "1"}
+               "household_id": "nope", "building_id": "1", "document_id": "1", "handover_id": "1"}
 
 
 def api_routes(app):

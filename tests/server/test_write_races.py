@@ -109,6 +109,10 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
         """The newest document of a kind the jobs above made (none yet: an id that answers 404)."""
         items = call(server, "GET", f"/api/v1/documents?kind={kind}&per_page=1", token=clerk)[1]["items"]
         return items[0]["id"] if items else 2**31 - 1
+    def first_handover():
+        """c01's hand-over of today, whichever round recorded it."""
+        rows = call(server, "GET", f"/api/v1/ledgers/handovers?date={today.isoformat()}", token=clerk)[1]["items"]
+        return next(r["handover_id"] for r in rows if r["collector"] == "c01" and r["handover_id"])
 
     season_year = iter(range(2030, 2030 + ROUNDS))
     calls = {
@@ -145,8 +149,12 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
             "rates": [{"category": "residential", "price_yuan": "24.00"}]}, token=admin),
         "fees.issue_bills": lambda i: call(server, "POST", "/api/v1/admin/seasons/2030-2031/bills", token=admin),
         "ledgers.close": lambda i: call(server, "POST", "/api/v1/ledgers/daily/close",
-                                        {"date": past_day, "cash_counted_fen": 0, "deposit_ref": f"R{i}"},
-                                        token=clerk),
+                                        {"date": past_day, "deposit_ref": f"R{i}"}, token=clerk),
+        "ledgers.hand_over": lambda i: call(server, "POST", "/api/v1/ledgers/handovers", {
+            "date": today.isoformat(), "collector": "c01", "cash_fen": 100 * i, "slip_no": f"S{i}"}, token=clerk),
+        "ledgers.correct_handover": lambda i: call(server, "POST", f"/api/v1/ledgers/handovers/{first_handover()}"
+                                                   "/corrections", {"cash_fen": 100 * i, "reason": "点错了"},
+                                                   token=clerk),
         "documents.notices": lambda i: call(server, "POST", "/api/v1/documents/notices", {
             "season": "2026-2027", "household_ids": c01.households[:2]}, token=clerk),
         "documents.lawyer_letters": lambda i: call(server, "POST", "/api/v1/documents/lawyer-letters", {

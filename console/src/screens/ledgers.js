@@ -1,9 +1,8 @@
 /** 日帐, 周帐, 月帐, 总帐 (SEED.md: the clerk's daily, weekly, monthly and season ledgers) and the day close
- * with the cash counted. Each also downloads as Excel or PDF; a long daily PDF comes through a job. */
+ * record (the count and the close are on the hand-over screen, screens/handovers.js). Each also downloads as Excel or PDF; a long daily PDF comes through a job. */
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
 import { t, label } from '../i18n.js';
-import { bjTime, formatFen, isoWeek, parseYuan, pct, todayBj } from '../format.js';
+import { bjTime, formatFen, isoWeek, pct, todayBj } from '../format.js';
 import { pageOf, perPageOf } from '../paging.js';
 import { query } from '../api.js';
 import { Badge, Download, ErrorLine, Kpis, Link, Money, Pager, Select, Table, useCtx, useLoad, useWho } from '../ui/kit.js';
@@ -27,7 +26,7 @@ export function overShort(fen, tr = t) {
 function CloseRecord({ closed }) {
   const who = useWho();
   if (!closed) return null;
-  if (closed.cash_counted_fen == null) return html`<p class="record" data-testid="close-record">${t('cl.no_cash')}</p>`;
+  if (closed.cash_counted_fen == null) return html`<p class="record" data-testid="close-record">${t('ho.no_cash_day')}</p>`;
   return html`<p class="record" data-testid="close-record">
     ${t('cl.record', formatFen(closed.cash_fen ?? 0), formatFen(closed.cash_counted_fen), overShort(closed.over_short_fen))}
     ${closed.deposit_ref ? html` · ${t('cl.ref', closed.deposit_ref)}` : null}
@@ -35,28 +34,9 @@ function CloseRecord({ closed }) {
     ${closed.unchanged === false ? html` · <b class="warn">${t('cl.changed')}</b>` : null}</p>`;
 }
 
-function CloseForm({ date, onDone }) {
-  const { api } = useCtx();
-  const [cash, setCash] = useState('');
-  const [ref, setRef] = useState('');
-  const [error, setError] = useState(null);
-  const submit = async (e) => {
-    e.preventDefault();
-    const fen = parseYuan(cash);
-    if (fen === null) { setError(new Error(t('cl.bad'))); return; }
-    try {
-      await api.post('/ledgers/daily/close', { date, cash_counted_fen: fen, deposit_ref: ref.trim() || null });
-      onDone();
-    } catch (err) {
-      const names = err.details?.collectors || err.details?.missing;
-      setError(Array.isArray(names) ? new Error(`${err.message} ${t('cl.missing', names.join('、'))}`) : err);
-    }
-  };
-  return html`<form class="close card" data-testid="close-form" onSubmit=${submit}><h2>${t('cl.title')}</h2>
-    <label class="field"><span>${t('cl.cash')}</span><input name="cash" inputmode="decimal" value=${cash} onInput=${(e) => setCash(e.target.value)} /></label>
-    <label class="field"><span>${t('cl.deposit')}</span><input name="deposit_ref" value=${ref} onInput=${(e) => setRef(e.target.value)} /></label>
-    <button type="submit">${t('cl.submit')}</button><${ErrorLine} error=${error} /></form>`;
-}
+/** The day is closed on the hand-over screen, once every collector with cash has handed over. */
+const CloseLink = ({ date }) => html`<p class="close card" data-testid="close-link">
+  <${Link} to="handovers" query=${{ date }}>${t('ho.go')}</${Link}></p>`;
 
 export function Daily() {
   const { api, route, router, names } = useCtx();
@@ -67,9 +47,8 @@ export function Daily() {
   const page = pageOf(q.page);
   const perPage = perPageOf(q.per_page);
   const filter = { date, collector: q.collector, project: q.project };
-  const [tick, setTick] = useState(0);
   const { data, error, loading } = useLoad(() => api.get('/ledgers/daily', { ...filter, page, per_page: perPage }),
-    [date, q.collector, q.project, page, perPage, tick]);
+    [date, q.collector, q.project, page, perPage]);
   const entries = data?.entries || [];
   // a clerk may not read the users list: offer the collectors named by the day's entries too
   const collectors = Object.entries({ ...Object.fromEntries(entries.map((e) => [e.collector, who(e.collector, e.collector_name)])), ...names })
@@ -86,6 +65,8 @@ export function Daily() {
     { title: t('lg.time'), cell: (e) => bjTime(e.collected_at) },
     { title: t('lg.note'), cell: (e) => html`${e.late ? html`<span class="badge warn">${t('lg.late')}</span>` : null}
       ${e.kind === 'reversal' ? html`<span class="badge bad">${t('lg.reversal')}</span>` : null}
+      ${e.kind === 'reversal' && e.reverses_posted_on && e.reverses_posted_on !== e.posted_on
+        ? html`<${Link} to="daily" query=${{ date: e.reverses_posted_on }}>${t('lg.reverses', e.reverses_posted_on)}</${Link}>` : null}
       ${e.state && e.state !== 'recorded' ? html`<${Badge} kind="payment_state" code=${e.state} />` : null}` },
   ];
   return html`<section data-screen="daily"><div class="titlebar"><h1>${t('nav.daily')} ${date}</h1>
@@ -102,8 +83,7 @@ export function Daily() {
     <${Kpis} items=${[[t('common.count'), tot.count], [t('common.total'), formatFen(tot.amount_fen)],
       [t('lg.by_method'), byMethodText(tot.by_method)], [t('lg.state'), data?.closed ? t('lg.closed') : t('lg.open')]]} />
     <${CloseRecord} closed=${data?.closed} />
-    ${data && !(data.closed && data.closed.cash_counted_fen != null)
-      ? html`<${CloseForm} key=${date} date=${date} onDone=${() => setTick((x) => x + 1)} />` : null}
+    ${data && !data.closed ? html`<${CloseLink} date=${date} />` : null}
     <div class="paged" data-testid="daily-list" data-loaded=${loading ? null : 'yes'}>
       <${Table} columns=${columns} rows=${entries} rowKey=${(e, i) => `${e.receipt_no}-${e.kind}-${i}`} testid="daily"
         empty=${loading ? t('common.loading') : t('common.empty')} />

@@ -6,6 +6,7 @@ import { Ctx, Link } from './kit.js';
 import { Review, Rejected } from '../screens/review.js';
 import { Households, Household, HouseholdAudit } from '../screens/households.js';
 import { Daily, Weekly, Monthly, Total } from '../screens/ledgers.js';
+import { Handovers } from '../screens/handovers.js';
 import { Documents, Users, Devices, Assignments, Audit, Account } from '../screens/admin.js';
 import { ReviewItem } from '../screens/review_item.js';
 import { Projects, Grid } from '../screens/estate.js';
@@ -16,11 +17,11 @@ const SCREENS = { review: Review, rejected: Rejected, households: Households, ho
   household_audit: HouseholdAudit, daily: Daily, weekly: Weekly, monthly: Monthly, total: Total, documents: Documents,
   users: Users, devices: Devices, assignments: Assignments, audit: Audit, account: Account,
   review_item: ReviewItem, projects: Projects, grid: Grid, seasons: Seasons, settings: Settings, import: ImportOutbox,
-  schedule: Schedule, register: Register, dunning: DunningQueue };
+  schedule: Schedule, register: Register, dunning: DunningQueue, handovers: Handovers };
 const ADMIN_ONLY = new Set(['users', 'devices', 'assignments', 'audit', 'seasons', 'settings', 'schedule']);
 const NAV = [
   ['nav.office', ['review', 'rejected', 'households', 'projects', 'documents', 'register', 'dunning', 'import']],
-  ['nav.ledgers', ['daily', 'weekly', 'monthly', 'total']],
+  ['nav.ledgers', ['daily', 'handovers', 'weekly', 'monthly', 'total']],
   ['nav.admin', ['users', 'devices', 'assignments', 'seasons', 'settings', 'schedule', 'audit']],
 ];
 // A screen reached from another one lights that one up in the navigation.
