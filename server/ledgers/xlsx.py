@@ -1,8 +1,7 @@
-"""Ledgers as Excel workbooks. The only module that imports openpyxl (STYLE.md habit 8)."""
+"""Ledgers as Excel workbooks (openpyxl itself lives in server/spreadsheet.py, STYLE.md habit 8)."""
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from ..spreadsheet import Font, Workbook
 
 from sync.money import format_yuan
 
