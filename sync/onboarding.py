@@ -74,6 +74,9 @@ def find_columns(cells) -> tuple[dict[str, int], list[str]]:
 
 def cell_text(value) -> str:
     """A cell as text: 501 and 501.0 are "501"; a text cell as typed, trimmed; empty is ""."""
+    if value.__class__ is str:
+        s = value.strip()
+        return s.replace("\u3000", " ").strip() if "\u3000" in s else s
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -20,9 +20,9 @@ from sync.merge import posting_date
 from sync.onboarding import COLUMNS, RowError, check_row, duplicates, find_columns
 
 from ..changes import audit, audit_rows, begin_write, insert_rows, touch
-from ..demo import initials
 from ..errors import CATALOGUE
 from ..extensions import db
+from ..households.names import initials
 from ..labels import table as label_table
 from ..models import Account, Building, Household, Party, Project, utcnow
 from ..models.base import new_id
