@@ -175,8 +175,22 @@ def check_row(row: int, values: dict[str, object], vocabulary: dict[str, dict[st
                         text["业主姓名"], phone, area, words["面积来源"], words["用途"], words["供热状态"]), []
 
 
-def duplicates(rows: list[HouseholdRow]) -> list[RowError]:
-    """Rows that name one room, or give one household number (户号) to two rooms: each of them is an error."""
+@dataclass(frozen=True)
+class RowKey:
+    """The room a row names and the household number it gives, whatever else is wrong in it."""
+    row: int
+    key: tuple | None
+    number: str | None
+
+
+def row_key(row: int, values: dict[str, object]) -> RowKey:
+    parts = tuple(cell_text(values.get(c)) for c in ("小区", "楼号", "单元", "房号"))
+    return RowKey(row, parts if all(parts) else None, cell_text(values.get("户号")) or None)
+
+
+def duplicates(rows: list) -> list[RowError]:
+    """Rows that name one room, or give one household number (户号) to two rooms: each of them is an error,
+    whether or not its other cells are good (rows: RowKey or HouseholdRow)."""
     errors = []
     for column, key in (("房号", lambda r: r.key), ("户号", lambda r: r.number)):
         seen: dict = {}

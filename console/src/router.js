@@ -20,6 +20,7 @@ export const ROUTES = [
   ['assignments', 'admin/assignments'],
   ['audit', 'admin/audit'],
   ['account', 'account'],
+  ['imports', 'admin/imports'],
 ];
 export const HOME = 'review';
 

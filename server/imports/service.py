@@ -17,7 +17,7 @@ import hashlib
 import sqlalchemy as sa
 
 from sync.merge import posting_date
-from sync.onboarding import COLUMNS, RowError, check_row, duplicates, find_columns
+from sync.onboarding import COLUMNS, RowError, check_row, duplicates, find_columns, row_key
 
 from ..changes import audit, audit_rows, begin_write, insert_rows, touch
 from ..errors import CATALOGUE
@@ -144,14 +144,15 @@ def import_households(filename: str, data: bytes, mode: str, user_id: int, engli
     columns, body = files.read_table(filename, data, find_columns)
     if mode != "check":
         begin_write()  # before reading the state: no other write slips between the read and ours
-    vocab, rows, errors = vocabulary(), [], []
+    vocab, rows, keys, errors = vocabulary(), [], [], []
     for n, cells in body:
         values = {c: cells[i] if i < len(cells) else None for c, i in columns.items()}
         row, wrong = check_row(n, values, vocab)
         errors.extend(wrong)
+        keys.append(row_key(n, values))
         if row is not None:
             rows.append(row)
-    errors.extend(duplicates(rows))
+    errors.extend(duplicates(keys))
     bad = {e.row for e in errors}
     rows = [r for r in rows if r.row not in bad]
     state, creates, updates = _plan(rows, errors)

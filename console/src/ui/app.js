@@ -7,15 +7,16 @@ import { Review, Rejected } from '../screens/review.js';
 import { Households, Household, HouseholdAudit } from '../screens/households.js';
 import { Daily, Weekly, Monthly, Total } from '../screens/ledgers.js';
 import { Documents, Users, Devices, Assignments, Audit, Account } from '../screens/admin.js';
+import { Imports } from '../screens/imports.js';
 
 const SCREENS = { review: Review, rejected: Rejected, households: Households, household: Household,
   household_audit: HouseholdAudit, daily: Daily, weekly: Weekly, monthly: Monthly, total: Total, documents: Documents,
-  users: Users, devices: Devices, assignments: Assignments, audit: Audit, account: Account };
-const ADMIN_ONLY = new Set(['users', 'devices', 'assignments', 'audit']);
+  users: Users, devices: Devices, assignments: Assignments, audit: Audit, account: Account, imports: Imports };
+const ADMIN_ONLY = new Set(['users', 'devices', 'assignments', 'audit', 'imports']);
 const NAV = [
   ['nav.office', ['review', 'rejected', 'households', 'documents']],
   ['nav.ledgers', ['daily', 'weekly', 'monthly', 'total']],
-  ['nav.admin', ['users', 'devices', 'assignments', 'audit']],
+  ['nav.admin', ['users', 'devices', 'assignments', 'audit', 'imports']],
 ];
 
 function Login({ api, onIn, expired }) {
