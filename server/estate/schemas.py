@@ -1,6 +1,4 @@
 """The estate on the wire."""
-from decimal import Decimal
-
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 
@@ -36,7 +34,8 @@ class GridOut(Schema):
 
 
 class ProjectIn(Schema):
-    """A new project (小区). Collected by a property company (物业代收, DOMAIN.md §6): name the company."""
+    """A new project (小区). Collected by a property company (物业代收, DOMAIN.md §6): name the company.
+    Its collection target is set with the targets (OFFICE.md, PUT /admin/targets), not here."""
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     collection_mode = fields.String(load_default="self", validate=validate.OneOf(["self", "property_agent"]))
     property_company = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=80))
@@ -44,8 +43,6 @@ class ProjectIn(Schema):
     pricing_mode = fields.String(load_default="area", validate=validate.OneOf(["area", "metered"]))
     district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    target_rate = fields.Decimal(load_default=Decimal("0.95"), places=4, as_string=True,
-                                 validate=validate.Range(min=0, max=1))
 
     @validates_schema
     def _agent_named(self, data, **kwargs):
