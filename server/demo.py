@@ -9,7 +9,6 @@ from decimal import Decimal
 from uuid import UUID
 
 import sqlalchemy as sa
-from pypinyin import Style, lazy_pinyin
 
 from sync.merge import posting_date
 from sync.money import bill_due_fen
@@ -17,6 +16,7 @@ from sync.money import bill_due_fen
 from .auth.service import hash_password
 from .changes import touch
 from .extensions import db
+from .households.names import initials  # noqa: F401  (tests and the console's e2e use it from here)
 from .models import (Account, Allocation, Assignment, Bill, Building, CollectionAction, Household, Party, Payment,
                      Project, RateRule, Season, SuspensionApplication, User, utcnow)
 from .models.base import uuid7
@@ -31,11 +31,6 @@ COLLECTOR_NAMES = {"c01": "王建军", "c02": "李秀英", "c03": "张海涛", "
 PER_BUILDING = 40  # 2 units × 10 floors × 2 flats
 METHODS = ["cash"] * 5 + ["wechat"] * 3 + ["alipay"] * 2 + ["bank_card", "transfer"]
 PRICE = Decimal("24.00")
-
-
-def initials(name: str) -> str:
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
-    return "".join(ch for ch in "".join(letters).lower() if "a" <= ch <= "z")
 
 
 def _name(rng: random.Random) -> str:

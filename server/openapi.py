@@ -53,6 +53,7 @@ SCHEMAS = {
 }
 PUBLIC = {"auth.login", "openapi.openapi"}  # no token needed (PROTOCOL.md, Authentication)
 EXTRA = {}  # other packages register their endpoints here at import time
+BODIES = {}  # endpoint -> an OpenAPI requestBody that is not JSON (a multipart upload)
 
 
 def _path(rule: str) -> tuple[str, list[str]]:
@@ -93,6 +94,8 @@ def build_spec(app) -> dict:
                 op["requestBody"] = {"required": True, "content": {
                     t: {"schema": {"type": "string", "format": "binary"}}
                     for t in ("image/jpeg", "image/png", "image/webp")}}
+            if rule.endpoint in BODIES:
+                op["requestBody"] = BODIES[rule.endpoint]
             if rule.endpoint not in PUBLIC:
                 op["security"] = [{"bearer": []}]
             operations[method.lower()] = op

@@ -14,7 +14,7 @@ IMPURE_FOR_SYNC = {"flask", "sqlalchemy", "flask_sqlalchemy", "marshmallow", "se
                    "openpyxl", "requests", "socket", "os", "subprocess", "threading", "time", "random", "sqlite3",
                    "psycopg", "pathlib", "logging", "io", "shutil", "tempfile", "urllib", "http"}
 OWNERS = {"weasyprint": "server/documents/pdf.py", "apscheduler": "server/jobs.py",
-          "openpyxl": "server/ledgers/xlsx.py", "PIL": "server/sync_api/attachments.py",
+          "openpyxl": "server/spreadsheet.py", "PIL": "server/sync_api/attachments.py",
           "gunicorn": "server/gunicorn_config.py", "fontTools": "server/documents/fonts.py"}
 
 

@@ -64,9 +64,10 @@ export function makeApi({
     return h;
   }
 
-  async function raw(method, path, body) {
+  async function raw(method, path, body, { form, accept = [] } = {}) {
     const res = await fetchFn('/api/v1' + path, {
-      method, headers: headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers: headers(body !== undefined && !form),
+      body: form || (body === undefined ? undefined : JSON.stringify(body)),
     });
     if (res.status === 401 && token()) {
       storage.removeItem(TOKEN_KEY);
@@ -75,8 +76,15 @@ export function makeApi({
       onUnauthorized(err);
       throw err;
     }
-    if (!res.ok) throw await errorOf(res);
+    if (!res.ok && !accept.includes(res.status)) throw await errorOf(res);
     return res;
+  }
+
+  /** POST a multipart form (a file upload); resolves with {status, body}. A status in `accept` (an import's
+   * 422: its report, nothing written) is an answer with its body, not an error. */
+  async function upload(path, form, { accept = [] } = {}) {
+    const res = await raw('POST', path, undefined, { form, accept });
+    return { status: res.status, body: await res.json() };
   }
 
   async function request(method, path, body) {
@@ -147,7 +155,7 @@ export function makeApi({
     post: (path, body = {}) => request('POST', path, body),
     put: (path, body = {}) => request('PUT', path, body),
     patch: (path, body = {}) => request('PATCH', path, body),
-    request, followJob, download, blobUrl, login, logout, user, token,
+    request, followJob, download, blobUrl, login, logout, user, token, upload,
   };
 }
 

@@ -76,6 +76,13 @@ const zh = {
   'pw.old': '原密码', 'pw.new': '新密码（至少 8 位）', 'pw.again': '再输一次新密码', 'pw.submit': '修改密码',
   'pw.mismatch': '两次输入的新密码不一致', 'pw.done': '密码已修改',
   'nf.title': '没有这个页面',
+  'nav.imports': '住户导入导出', 'im.title': '导入住户', 'im.file': '文件（.xlsx 或 .csv）',
+  'im.hint': '先检查：有误的单元格会标出。检查无误后可全部导入；也可只导入无误的行。同一文件再次导入不会重复建户。',
+  'im.check': '检查', 'im.all': '全部导入（有误则不导入）', 'im.good': '只导入无误的行', 'im.template': '下载模板',
+  'im.busy': '处理中…', 'im.rows': '行数', 'im.bad_rows': '有误的行', 'im.imported': '新建', 'im.updated': '更新',
+  'im.row': '行', 'im.checked_ok': '检查完成：{0} 行，没有错误，可以导入', 'im.checked_bad': '检查完成：{0} 行，其中 {1} 行有误（已标出）',
+  'im.nothing': '有 {0} 行有误，未导入任何数据', 'im.done': '已导入：新建 {0} 户，更新 {1} 户',
+  'im.more': '只显示前 {0} 行，共 {1} 行有误', 'im.export': '导出住户（Excel）',
 };
 
 const en = {
@@ -158,6 +165,13 @@ const en = {
   'pw.old': 'Current password', 'pw.new': 'New password (8+ characters)', 'pw.again': 'New password again',
   'pw.submit': 'Change password', 'pw.mismatch': 'The new passwords differ', 'pw.done': 'Password changed',
   'nf.title': 'No such page',
+  'nav.imports': 'Import and export', 'im.title': 'Import households', 'im.file': 'File (.xlsx or .csv)',
+  'im.hint': 'Check first: bad cells are marked. A clean file imports all at once; or import only the good rows. The same file again creates nothing.',
+  'im.check': 'Check', 'im.all': 'Import all (none if any error)', 'im.good': 'Import the good rows', 'im.template': 'Template',
+  'im.busy': 'Working…', 'im.rows': 'Rows', 'im.bad_rows': 'Rows with errors', 'im.imported': 'Created', 'im.updated': 'Updated',
+  'im.row': 'Row', 'im.checked_ok': 'Checked: {0} rows, no errors: ready to import', 'im.checked_bad': 'Checked: {0} rows, {1} with errors (marked)',
+  'im.nothing': '{0} rows have errors: nothing was imported', 'im.done': 'Imported: {0} created, {1} updated',
+  'im.more': 'The first {0} of {1} rows with errors', 'im.export': 'Export households (Excel)',
 };
 
 export const TABLES = { 'zh-CN': zh, en };

@@ -30,6 +30,7 @@ export const ROUTES = [
   ['register', 'documents/register'],
   ['dunning', 'dunning/queue'],
   ['handovers', 'ledgers/handovers'],
+  ['imports', 'admin/imports'],
 ];
 export const HOME = 'review';
 

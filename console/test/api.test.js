@@ -88,3 +88,14 @@ test('file names and query strings', () => {
   assert.equal(query({ a: 1, b: '', c: null }), '?a=1');
   assert.equal(query({}), '');
 });
+
+test('an upload sends the form as it is, and an accepted 422 is an answer with its report', async () => {
+  const report = { rows: 2, imported: 0, updated: 0, errors: [{ row: 2, column: '房号', code: 'duplicate_room', message: 'x' }] };
+  const fetch = fakeFetch([res(422, report), res(413, { error: { code: 'file_too_large', message: '过大', details: {} } })]);
+  const api = makeApi({ fetch, storage: memory({ [TOKEN_KEY]: 'tok' }) });
+  const form = { fake: 'form' };
+  assert.deepEqual(await api.upload('/imports/households', form, { accept: [422] }), { status: 422, body: report });
+  assert.equal(fetch.calls[0].body, form);
+  assert.equal(fetch.calls[0].headers['Content-Type'], undefined);  // the browser writes the multipart boundary
+  await assert.rejects(api.upload('/imports/households', form, { accept: [422] }), (e) => e.code === 'file_too_large');
+});

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sync.grid import flat_order, flat_state, floor_of
 
 from ..billing.service import credits_of
+from ..changes import audit, begin_write
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Bill, Building, Household, Project, Season
@@ -51,3 +52,43 @@ def grid(building_id: int, season_id: str | None) -> dict:
                                          "balance_fen": balances[h.id], "credit_fen": credit})
     return {"building": {"id": building.id, "name": building.name, "project": building.project.name},
             "season": season_id, "floors": [{"floor": f, "flats": floors[f]} for f in sorted(floors, reverse=True)]}
+
+
+def _project_view(p: Project, buildings: list[dict]) -> dict:
+    return {"id": p.id, "name": p.name, "collection_mode": p.collection_mode, "property_company": p.property_company,
+            "heat_source": p.heat_source, "buildings": buildings}
+
+
+def create_project(fields: dict, user_id: int) -> dict:
+    """A new project (小区), audited; its name is unique (409 project_exists)."""
+    begin_write()
+    name = fields["name"].strip()
+    if not name:
+        raise ApiError("validation_failed", {"fields": {"name": ["a name is required"]}})
+    if db.session.scalar(sa.select(Project.id).where(Project.name == name)) is not None:
+        raise ApiError("project_exists", {"name": name})
+    project = Project(**dict(fields, name=name))
+    db.session.add(project)
+    db.session.flush()
+    audit("project.created", "project", project.id, None,
+          {k: str(v) if v is not None else None for k, v in dict(fields, name=name).items()}, None, user_id)
+    db.session.commit()
+    return _project_view(project, [])
+
+
+def create_building(project_id: int, name: str, user_id: int) -> dict:
+    """A new building (楼) of a project, audited; unique within it (409 building_exists)."""
+    begin_write()
+    if db.session.get(Project, project_id) is None:
+        raise ApiError("not_found", {"project_id": project_id})
+    name = name.strip()
+    if not name:
+        raise ApiError("validation_failed", {"fields": {"name": ["a name is required"]}})
+    if db.session.scalar(sa.select(Building.id).where(Building.project_id == project_id, Building.name == name)):
+        raise ApiError("building_exists", {"project_id": project_id, "name": name})
+    building = Building(project_id=project_id, name=name)
+    db.session.add(building)
+    db.session.flush()
+    audit("building.created", "building", building.id, None, {"project_id": project_id, "name": name}, None, user_id)
+    db.session.commit()
+    return {"id": building.id, "name": building.name, "units": 0, "households": 0}

@@ -1,12 +1,17 @@
 """GET /api/v1/households, /households/<id>, /households/<id>/debts (clerks and admins)."""
-from flask import Blueprint
+from urllib.parse import quote
+
+from flask import Blueprint, Response
 
 from ..auth.service import authenticate
 from ..openapi import EXTRA
 from ..schemas_util import load_args
 from . import schemas as s
 from ..dunning import service as dunning
+from . import export as export_service
 from . import service
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp = Blueprint("households", __name__, url_prefix="/api/v1/households")
 
@@ -18,6 +23,16 @@ def search():
     a = load_args(s.search_args)
     return s.household_list.dump(service.search(a["q"], a["project"], a["building"], a["status"], a["in_arrears"],
                                                 a["page"], a["per_page"]))
+
+
+@bp.get("/export")
+@authenticate("clerk", "admin")
+def export():
+    """The register as Excel: the import's columns and each season's due, paid and balance."""
+    a = load_args(s.export_args)
+    body, name = export_service.workbook(a["project"])
+    return Response(body, mimetype=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"households.xlsx\"; filename*=UTF-8''{quote(name)}"})
 
 
 @bp.get("/<household_id>")
@@ -39,4 +54,5 @@ EXTRA.update({
     "households.search": (s.SearchArgs, None, s.HouseholdList, 200),
     "households.detail": (None, None, s.HouseholdDetail, 200),
     "households.debts": (None, None, s.DebtList, 200),
+    "households.export": (s.ExportArgs, None, None, 200),
 })

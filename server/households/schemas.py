@@ -14,6 +14,11 @@ class SearchArgs(PageArgs):
     in_arrears = fields.Boolean(load_default=False)
 
 
+class ExportArgs(Schema):
+    format = fields.String(load_default="xlsx", validate=validate.OneOf(["xlsx"]))
+    project = fields.String(load_default=None, validate=validate.Length(min=1, max=80))
+
+
 class HouseholdRow(Schema):
     id = fields.String()
     number = fields.String(allow_none=True)
@@ -60,3 +65,4 @@ class DebtList(Schema):
 
 
 search_args, household_list, household_detail, debt_list = SearchArgs(), HouseholdList(), HouseholdDetail(), DebtList()
+export_args = ExportArgs()

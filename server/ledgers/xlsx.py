@@ -1,5 +1,5 @@
-"""Ledgers as Excel workbooks a clerk can work with (issue 14, item 4). The only module that imports openpyxl
-(STYLE.md habit 8).
+"""Ledgers as Excel workbooks a clerk can work with (issue 14, item 4). openpyxl itself, the number formats and
+the rule that text is never a formula live in server/spreadsheet.py (STYLE.md habit 8).
 
 Numbers are numbers: money in yuan with `#,##0.00`, rates as `0.00%`, dates and Asia/Shanghai times as Excel
 dates; headers and labels in Chinese (methods from sync/labels.json); a frozen header row, column widths, and
@@ -10,17 +10,14 @@ the characters typed, and text starting with = + - @ is marked so that Excel kee
 from datetime import date, datetime
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from ..spreadsheet import AREA, YUAN, RATE, Alignment, Font, Workbook, get_column_letter, put
 
 from ..labels import label
 from ..timefmt import shanghai
 
 BOLD = Font(bold=True)
-YUAN, RATE, COUNT, AREA = "#,##0.00", "0.00%", "#,##0", "#,##0.00"
+COUNT = "#,##0"
 DAY, TIME = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
-_FORMULA_LEADS = ("=", "+", "-", "@")
 _KIND = {"payment": "收款", "reversal": "冲正"}
 _STATE = {"recorded": "", "void_requested": "申请作废", "voided": "作废", "held": "待审"}
 
@@ -52,19 +49,6 @@ def _day(iso: str | None) -> date | None:
     return date.fromisoformat(iso) if iso else None
 
 
-def _put(cell, value, fmt: str | None):
-    """Write one value: text always as text (never a formula), numbers and dates with their format."""
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
-        if value.startswith(_FORMULA_LEADS):
-            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-    else:
-        cell.value = value
-        if fmt and value is not None:
-            cell.number_format = fmt
-
-
 def _sheet(wb: Workbook, title: str, cols: list[Col], rows: list[list], first: bool = False,
            total_label: str | None = "合计"):
     """A sheet: bold frozen header, the rows, and (with total_label) a totals row of SUM formulas."""
@@ -76,7 +60,7 @@ def _sheet(wb: Workbook, title: str, cols: list[Col], rows: list[list], first: b
         cell.alignment = Alignment(horizontal="center")
     for r, row in enumerate(rows, 2):
         for c, (value, col) in enumerate(zip(row, cols), 1):
-            _put(ws.cell(row=r, column=c), value, col.fmt)
+            put(ws.cell(row=r, column=c), value, col.fmt)
     last = len(rows) + 1
     if total_label is not None:
         t = last + 1
@@ -157,7 +141,7 @@ def total(ledger: dict) -> bytes:
     ws = _sheet(wb, f"总帐 {ledger['season']}", cols, rows, first=True)
     t = len(rows) + 2  # the totals row: the company's rates are the ledger's own, beside the SUMs
     for c, key in ((5, "collection_rate"), (8, "household_rate"), (11, "area_rate")):
-        _put(ws.cell(row=t, column=c), _rate(ledger[key]), RATE)
+        put(ws.cell(row=t, column=c), _rate(ledger[key]), RATE)
     return _save(wb)
 
 

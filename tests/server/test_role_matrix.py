@@ -30,10 +30,13 @@ ROLES = {
     "users.list_users": ADMIN, "users.create_user": ADMIN, "users.update_user": ADMIN,
     "audit.entries": OFFICE, "households.search": OFFICE, "households.detail": OFFICE, "households.debts": OFFICE,
     "estate.projects": OFFICE, "estate.grid": OFFICE,
+    "estate.create_project": ADMIN, "estate.create_building": ADMIN, "imports.households": ADMIN,
+    "imports.households_template": OFFICE, "households.export": OFFICE,
 }
 PATH_VALUES = {"sha256": "0" * 64, "item_id": "1", "device_id": "00000000-0000-0000-0000-000000000000",
                "username": "c05", "key": "suspension", "season_id": "2026-2027", "job_id": "nope",
-               "household_id": "nope", "building_id": "1", "document_id": "1", "handover_id": "1"}
+               "household_id": "nope", "building_id": "1", "document_id": "1", "handover_id": "1",
+               "project_id": "1"}
 
 
 def api_routes(app):

@@ -12,17 +12,18 @@ import { ReviewItem } from '../screens/review_item.js';
 import { Projects, Grid } from '../screens/estate.js';
 import { Seasons, Settings, ImportOutbox, Schedule } from '../screens/setup.js';
 import { Register, DunningQueue } from '../screens/dunning.js';
+import { Imports } from '../screens/imports.js';
 
 const SCREENS = { review: Review, rejected: Rejected, households: Households, household: Household,
   household_audit: HouseholdAudit, daily: Daily, weekly: Weekly, monthly: Monthly, total: Total, documents: Documents,
   users: Users, devices: Devices, assignments: Assignments, audit: Audit, account: Account,
   review_item: ReviewItem, projects: Projects, grid: Grid, seasons: Seasons, settings: Settings, import: ImportOutbox,
-  schedule: Schedule, register: Register, dunning: DunningQueue, handovers: Handovers };
-const ADMIN_ONLY = new Set(['users', 'devices', 'assignments', 'audit', 'seasons', 'settings', 'schedule']);
+  schedule: Schedule, register: Register, dunning: DunningQueue, handovers: Handovers, imports: Imports };
+const ADMIN_ONLY = new Set(['users', 'devices', 'assignments', 'audit', 'seasons', 'settings', 'schedule', 'imports']);
 const NAV = [
   ['nav.office', ['review', 'rejected', 'households', 'projects', 'documents', 'register', 'dunning', 'import']],
   ['nav.ledgers', ['daily', 'handovers', 'weekly', 'monthly', 'total']],
-  ['nav.admin', ['users', 'devices', 'assignments', 'seasons', 'settings', 'schedule', 'audit']],
+  ['nav.admin', ['users', 'devices', 'assignments', 'imports', 'seasons', 'settings', 'schedule', 'audit']],
 ];
 // A screen reached from another one lights that one up in the navigation.
 const PARENT = { review_item: 'review', grid: 'projects' };
