@@ -51,8 +51,9 @@ def test_metrics_count_requests_by_route_pushes_by_result_and_read_open_review_i
     assert metric(text, "heatledger_http_requests_total", **push) == \
         metric(before, "heatledger_http_requests_total", **push) + 2
     # the route is its pattern, not the path asked for, so ids do not make a series each
-    assert metric(text, "heatledger_http_requests_total", route="/api/v1/households/<household_id>",
-                  method="GET", status="403") == 3
+    detail = dict(route="/api/v1/households/<household_id>", method="GET", status="403")
+    assert metric(text, "heatledger_http_requests_total", **detail) == \
+        metric(before, "heatledger_http_requests_total", **detail) + 3
     assert "not-a-household" not in text
     assert metric(text, "heatledger_push_operations_total", status="applied") == \
         metric(before, "heatledger_push_operations_total", status="applied") + 2
