@@ -27,9 +27,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .audit.routes import bp as audit_bp
     from .households.routes import bp as households_bp
     from .estate.routes import bp as estate_bp
+    from .suspensions.routes import bp as suspensions_bp
 
     for bp in (auth_bp, sync_bp, review_bp, admin_bp, web_bp, openapi_bp, fees_bp, users_bp, audit_bp,
-               households_bp, estate_bp):
+               households_bp, estate_bp, suspensions_bp):
         app.register_blueprint(bp)
     from . import documents, jobs, ledgers
     ledgers.init_app(app)

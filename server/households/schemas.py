@@ -1,4 +1,6 @@
 """Households on the wire (OFFICE.md, Estate and households)."""
+from decimal import Decimal
+
 from marshmallow import Schema, fields, validate
 
 from ..schemas_util import PageArgs
@@ -53,9 +55,43 @@ class HouseholdDetail(HouseholdRow):
     debts = fields.List(fields.Dict())
 
 
+class AreaIn(Schema):
+    area_m2 = fields.Decimal(required=True, places=2, as_string=True,
+                             validate=validate.Range(min=Decimal("1"), max=Decimal("2000")))
+    source = fields.String(required=True, validate=validate.OneOf(["certificate", "drawing", "survey"]))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    approve_closed = fields.Boolean(load_default=False)  # a closed season's bill too (admin only, case 7)
+
+
+class AreaAdjustment(Schema):
+    id = fields.Integer()
+    season = fields.String()
+    kind = fields.String()
+    before_fen = fields.Integer()
+    after_fen = fields.Integer()
+    delta_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    balance_fen = fields.Integer()
+    overpaid_fen = fields.Integer()
+    closed_season = fields.Boolean()
+    approved_by = fields.String()
+
+
+class AreaOut(Schema):
+    household_id = fields.String()
+    area_m2 = fields.String()
+    area_source = fields.String()
+    area_checked_on = fields.String()
+    adjustments = fields.List(fields.Nested(AreaAdjustment))
+    kept_closed = fields.List(fields.String())
+    notice_offered = fields.Boolean()
+    notice = fields.Dict(allow_none=True)
+
+
 class DebtList(Schema):
     items = fields.List(fields.Dict())
     total = fields.Integer()
 
 
 search_args, household_list, household_detail, debt_list = SearchArgs(), HouseholdList(), HouseholdDetail(), DebtList()
+area_in, area_out = AreaIn(), AreaOut()

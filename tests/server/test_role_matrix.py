@@ -26,10 +26,12 @@ ROLES = {
     "users.list_users": ADMIN, "users.create_user": ADMIN, "users.update_user": ADMIN,
     "audit.entries": OFFICE, "households.search": OFFICE, "households.detail": OFFICE, "households.debts": OFFICE,
     "estate.projects": OFFICE, "estate.grid": OFFICE,
+    "households.area": OFFICE, "suspensions.apply": OFFICE, "suspensions.approve": OFFICE,
+    "suspensions.reject": OFFICE, "suspensions.end": OFFICE,
 }
 PATH_VALUES = {"sha256": "0" * 64, "item_id": "1", "device_id": "00000000-0000-0000-0000-000000000000",
                "username": "c05", "key": "suspension", "season_id": "2026-2027", "job_id": "nope",
-               "household_id": "nope", "building_id": "1"}
+               "household_id": "nope", "building_id": "1", "suspension_id": "1"}
 
 
 def api_routes(app):
