@@ -1,7 +1,9 @@
 """Households on the wire (OFFICE.md, Estate and households)."""
 from decimal import Decimal
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
+
+from sync.money import parse_area
 
 from ..schemas_util import PageArgs
 
@@ -55,9 +57,27 @@ class HouseholdDetail(HouseholdRow):
     debts = fields.List(fields.Dict())
 
 
+class Area(fields.String):
+    """A charging area as "87.35" (or the number 87.35), read by the rule phones' areas are read by
+    (sync.money.parse_area), within the office's 1–2,000 m² (OFFICE.md, import)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if len(text) > 20:
+            raise ValidationError("a decimal like 87.35, at most 2 places")
+        try:
+            area = parse_area(text.strip())
+        except (TypeError, ValueError):
+            raise ValidationError("a decimal like 87.35, at most 2 places") from None
+        if not Decimal("1") <= area <= Decimal("2000"):
+            raise ValidationError("from 1 to 2,000 m²")
+        return area
+
+
 class AreaIn(Schema):
-    area_m2 = fields.Decimal(required=True, places=2, as_string=True,
-                             validate=validate.Range(min=Decimal("1"), max=Decimal("2000")))
+    area_m2 = Area(required=True)
     source = fields.String(required=True, validate=validate.OneOf(["certificate", "drawing", "survey"]))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
     approve_closed = fields.Boolean(load_default=False)  # a closed season's bill too (admin only, case 7)
