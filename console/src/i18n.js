@@ -70,6 +70,13 @@ const zh = {
   'pw.old': '原密码', 'pw.new': '新密码（至少 8 位）', 'pw.again': '再输一次新密码', 'pw.submit': '修改密码',
   'pw.mismatch': '两次输入的新密码不一致', 'pw.done': '密码已修改',
   'nf.title': '没有这个页面',
+  'sp.reason': '理由（必填）', 'sp.reason_needed': '请填写理由', 'sp.approve': '批准报停', 'sp.reject': '不予批准',
+  'sp.end': '恢复供热', 'sp.from': '恢复日期', 'sp.override': '逾期特批（管理员）', 'sp.late': '逾期申请',
+  'sp.late_admin': '逾期申请须管理员特批', 'sp.applied_on': '申请日期', 'sp.why': '原因', 'sp.apply': '登记报停申请',
+  'sp.on_time': '按期', 'sp.decision': '处理', 'sp.ended': '{0} 起恢复', 'sp.overridden': '特批', 'sp.actions': '操作',
+  'ar.title': '面积核实', 'ar.approve_closed': '同时调整已关账采暖季（管理员批准）', 'ar.submit': '更正面积',
+  'ar.before': '调整前', 'ar.after': '调整后', 'ar.delta': '差额', 'ar.overpaid': '多缴转预存', 'ar.none': '账单无变化',
+  'ar.kept': '已关账采暖季未调整：{0}', 'ar.notice': '应补缴 {0}，可开具新的催缴通知书：',
 };
 
 const en = {
@@ -144,6 +151,15 @@ const en = {
   'pw.old': 'Current password', 'pw.new': 'New password (8+ characters)', 'pw.again': 'New password again',
   'pw.submit': 'Change password', 'pw.mismatch': 'The new passwords differ', 'pw.done': 'Password changed',
   'nf.title': 'No such page',
+  'sp.reason': 'Reason (required)', 'sp.reason_needed': 'Give a reason', 'sp.approve': 'Approve', 'sp.reject': 'Reject',
+  'sp.end': 'Resume heating', 'sp.from': 'Heat back from', 'sp.override': 'Late: admin override', 'sp.late': 'Late',
+  'sp.late_admin': 'A late application needs an admin\'s override', 'sp.applied_on': 'Applied on', 'sp.why': 'Reason',
+  'sp.apply': 'File a suspension application', 'sp.on_time': 'On time', 'sp.decision': 'Decision',
+  'sp.ended': 'heat back from {0}', 'sp.overridden': 'override', 'sp.actions': 'Actions',
+  'ar.title': 'Area check', 'ar.approve_closed': 'Also re-bill closed seasons (admin approval)', 'ar.submit': 'Correct area',
+  'ar.before': 'Before', 'ar.after': 'After', 'ar.delta': 'Difference', 'ar.overpaid': 'Overpaid to credit',
+  'ar.none': 'No bill changed', 'ar.kept': 'Closed seasons left as billed: {0}',
+  'ar.notice': '{0} more is due; a fresh arrears notice can be made:',
 };
 
 export const TABLES = { 'zh-CN': zh, en };
