@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from sync.money import bill_due_fen
-from sync.rules import Approval, ApprovalRequired, FeeRules, RuleError, Season
+from sync.rules import (Approval, ApprovalRequired, FeeRules, RuleError, Season, require_approval_if_closed,
+                        season_closed)
 from sync.vacancy import (
     VacancyInspection,
     decide_vacancy_application,
@@ -154,3 +155,25 @@ def test_evidence_of_a_violation_needs_photos_the_seal_number_and_a_signature_or
 def test_a_suspended_bill_above_the_full_fee_is_refused():
     with pytest.raises(ValueError):
         rebill_violated_suspension(300000, Decimal("85.60"), "24", BROKEN_SEAL)
+
+
+CLOSINGS = [
+    # (what, open, season ends, today, closed)
+    ("an open season is never closed", True, date(2025, 3, 15), date(2026, 1, 1), False),
+    ("not open and over: closed", False, date(2025, 3, 15), date(2025, 3, 16), True),
+    ("not open, last day today: not yet closed", False, date(2025, 3, 15), date(2025, 3, 15), False),
+    ("set up ahead and not opened yet: not closed", False, date(2028, 3, 15), date(2026, 12, 3), False),
+]
+
+
+@pytest.mark.parametrize("is_open, ends_on, today, closed", [c[1:] for c in CLOSINGS], ids=[c[0] for c in CLOSINGS])
+def test_a_season_is_closed_once_it_is_not_open_and_over(is_open, ends_on, today, closed):
+    assert season_closed(is_open, ends_on, today) is closed
+
+
+def test_a_closed_seasons_bill_changes_only_with_an_approval_and_an_open_ones_always():
+    assert require_approval_if_closed(False, None) is None
+    approval = Approval("admin", "经理批准重开")
+    assert require_approval_if_closed(True, approval) is approval
+    with pytest.raises(ApprovalRequired):
+        require_approval_if_closed(True, None)
