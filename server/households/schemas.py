@@ -79,7 +79,8 @@ class Area(fields.String):
 class AreaIn(Schema):
     area_m2 = Area(required=True)
     source = fields.String(required=True, validate=validate.OneOf(["certificate", "drawing", "survey"]))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=500),
+                                                    validate.Predicate("strip", error="a reason says something")])
     approve_closed = fields.Boolean(load_default=False)  # a closed season's bill too (admin only, case 7)
 
 

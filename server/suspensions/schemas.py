@@ -1,12 +1,17 @@
 """报停 on the wire (OFFICE.md, "A household's life")."""
+from datetime import date
+
 from marshmallow import Schema, fields, validate
 
-REASON = validate.Length(min=1, max=500)
+# A reason says something (an approval with a blank reason is no approval: sync.rules.Approval).
+REASON = [validate.Length(min=1, max=500), validate.Predicate("strip", error="a reason says something")]
+# Days a clerk may type: the rules' dates (deadlines, seasons) are computed from them within this range.
+DAY = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
 
 
 class ApplyIn(Schema):
     season = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{4}$"))
-    applied_on = fields.Date(required=True)
+    applied_on = fields.Date(required=True, validate=DAY)
     reason = fields.String(required=True, validate=REASON)
 
 
@@ -20,7 +25,7 @@ class RejectIn(Schema):
 
 
 class EndIn(Schema):
-    from_ = fields.Date(required=True, data_key="from")
+    from_ = fields.Date(required=True, data_key="from", validate=DAY)
     reason = fields.String(required=True, validate=REASON)
 
 

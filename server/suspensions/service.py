@@ -107,7 +107,8 @@ def approve(suspension_id: int, reason: str, override: bool, user: User) -> dict
             raise ApiError("admin_approval_required", {"override": True})
         approval = Approval(user.username, reason)
     ruling = decide_vacancy_application(s.applied_on, rule_season(season), fee_rules(), approval)
-    assert ruling.takes_effect_this_season  # on time, or overridden: the rule says it counts now
+    if not ruling.takes_effect_this_season:  # the deadline moved since it was filed (fee settings)
+        raise ApiError("suspension_late", {"applied_on": s.applied_on.isoformat()})
     _decide(s, APPROVED, reason, user, overridden=ruling.overridden)
     db.session.commit()
     return out(s)
@@ -143,7 +144,10 @@ def violate(s: SuspensionApplication, inspection: VacancyInspection, reason: str
     bill = _bill_of(s)
     full = None
     if bill is not None:
-        full = rebill_violated_suspension(bill.due_fen, bill.area_m2, bill.price_yuan, inspection).new_due_fen
+        try:
+            full = rebill_violated_suspension(bill.due_fen, bill.area_m2, bill.price_yuan, inspection).new_due_fen
+        except ValueError as e:  # RuleError too: an inspection that found nothing wrong
+            raise ApiError("validation_failed", {"reason": str(e)}) from None
     _decide(s, VIOLATED, reason, user, review_item_id=review_item_id, due_fen=full)
 
 
@@ -210,9 +214,16 @@ def follow_season(household: Household, reason: str, user_id: int | None):
     billing.set_household_status(household, wanted, reason, user_id)
 
 
-def file_accepted_claim(item: ReviewItem, season_id: str, applied_on, reason: str, user: User) -> SuspensionApplication:
+def file_accepted_claim(item: ReviewItem, season_id: str, applied_on, reason: str,
+                        user: User) -> SuspensionApplication | None:
     """A vacancy claim a clerk accepted (review queue, case 3) for the season whose deadline it meets: an
     approved application of that season, billed at the ratio now or when its bills are issued."""
+    live = db.session.scalar(sa.select(SuspensionApplication.id).where(
+        SuspensionApplication.household_id == item.household_id, SuspensionApplication.season_id == season_id,
+        SuspensionApplication.status.in_(LIVE)))
+    if live is not None:  # the office filed one for that season already: it is decided there
+        item.details = dict(item.details or {}, suspension_id=live)
+        return None
     rules = fee_rules()
     s = SuspensionApplication(household_id=item.household_id, season_id=season_id, applied_on=applied_on,
                               ratio=rules.suspension_ratio, status=APPLIED, reason=reason, on_time=True,
@@ -237,9 +248,6 @@ def carry_accepted_claims(season_id: str):
         details = item.details or {}
         if item.id in filed or details.get("filed_for") != season_id or not item.household_id:
             continue
-        live = db.session.scalar(sa.select(SuspensionApplication.id).where(
-            SuspensionApplication.household_id == item.household_id, SuspensionApplication.season_id == season_id,
-            SuspensionApplication.status.in_(LIVE)))
-        if live is None:
-            clerk = db.session.get(User, item.decided_by)
+        clerk = db.session.get(User, item.decided_by) if item.decided_by else None
+        if clerk is not None and item.decided_at is not None:
             file_accepted_claim(item, season_id, posting_date(item.decided_at), item.reason or "", clerk)

@@ -241,3 +241,14 @@ def detail(client, clerk, hid):
     r = client.get(f"/api/v1/households/{hid}", headers=clerk.headers)
     assert r.status_code == 200
     return r.get_json()
+
+
+def test_a_blank_reason_or_a_day_beyond_the_calendar_of_rules_is_refused_not_a_500(client, clerk, admin, phone):
+    hid = example_flat(client, clerk, phone)
+    for day in ("9999-12-31", "1900-01-01"):
+        assert apply(client, clerk, hid, OPEN, day)[0] == 400
+    assert apply(client, clerk, hid, OPEN, "2026-12-01", reason="   ")[0] == 400
+    _, late = apply(client, clerk, hid, OPEN, "2026-12-01")
+    status, body = post(client, admin, f"/api/v1/suspensions/{late['id']}/approve", {"reason": "  ", "override": True})
+    assert (status, body["error"]["code"]) == (400, "validation_failed")
+    assert post(client, clerk, "/api/v1/suspensions/2147483647/approve", {"reason": "x"})[0] == 404
