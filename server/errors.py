@@ -84,6 +84,15 @@ CATALOGUE = {
     "status_change": (None, "已有住户的供热状态不能由导入修改（请办理报停、恢复供热或开通）",
                       "An existing household's heating state is not changed by an import (use suspension, "
                       "resumption or opening)"),
+    # A household's life (OFFICE.md): 报停 and area corrections.
+    "suspension_exists": (409, "该住户本采暖季已有报停申请", "This household already has a suspension application for "
+                          "this season"),
+    "suspension_state": (409, "报停申请当前状态不允许此操作", "The suspension application's state does not allow this"),
+    "suspension_late": (409, "申请晚于报停截止日（9月30日），须管理员以 override 批准并说明理由",
+                        "Applied after the deadline (Sept 30): approval needs an admin's override and a reason"),
+    "admin_approval_required": (403, "此项须由管理员批准", "Only an admin may approve this"),
+    "season_closed_needs_approval": (409, "该采暖季已关账，须管理员批准后才能调整账单",
+                                     "This season is closed: its bill changes only with an admin's approval"),
     # Why one operation of a push was rejected (results[i].error, PROTOCOL.md, Push): the push itself
     # answers 200, so these have no HTTP status of their own.
     "malformed_operation": (None, "操作不是 JSON 对象", "The operation is not a JSON object"),

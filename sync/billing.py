@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from sync.money import bill_due_fen, parse_area
-from sync.rules import Approval, ApprovalRequired, require_date
+from sync.rules import Approval, require_approval_if_closed, require_date
 
 __all__ = [
     "Account",
@@ -138,8 +138,7 @@ def correct_area(
         raise TypeError("paid_fen must be an int")
     if paid_fen < 0:
         raise ValueError("paid_fen must not be negative")
-    if season_closed and approval is None:
-        raise ApprovalRequired("a closed season is re-billed only with an approver and a reason")
+    require_approval_if_closed(season_closed, approval)
     old_area = _area(old_area_m2)
     new_area = _area(new_area_m2)
     return AreaCorrection(

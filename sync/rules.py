@@ -22,7 +22,10 @@ __all__ = [
     "RuleError",
     "Season",
     "month_day",
+    "require_approval_if_closed",
     "require_date",
+    "require_ratio",
+    "season_closed",
 ]
 
 
@@ -49,7 +52,7 @@ def require_date(name: str, value: object) -> date:
     return value
 
 
-def _require_ratio(name: str, value: object) -> Decimal:
+def require_ratio(name: str, value: object) -> Decimal:
     if not isinstance(value, Decimal):
         raise TypeError(f"{name} must be a Decimal (floats are refused), got {type(value).__name__}")
     if not Decimal(0) <= value <= Decimal(1):
@@ -69,6 +72,22 @@ class Approval:
             raise ApprovalRequired("an approval needs the approver's name")
         if not self.reason.strip():
             raise ApprovalRequired("an approval needs a written reason")
+
+
+def require_approval_if_closed(season_closed: bool, approval: Approval | None) -> Approval | None:
+    """A closed season's bill changes only with a named approver and a reason (DOMAIN.md case 7): an area
+    correction, a suspension granted, ended or found violated alike."""
+    if season_closed and approval is None:
+        raise ApprovalRequired("a closed season is re-billed only with an approver and a reason")
+    return approval
+
+
+def season_closed(is_open: bool, ends_on: date, today: date) -> bool:
+    """A season is closed once it is no longer open and its last day has passed; a season set up ahead and
+    not opened yet is not closed (its bills may still be issued and changed)."""
+    require_date("ends_on", ends_on)
+    require_date("today", today)
+    return not is_open and ends_on < today
 
 
 @dataclass(frozen=True)
@@ -132,7 +151,7 @@ class LateFeeRule:
         if self.enabled and self.daily_rate is None:
             raise ValueError("late fees need a contractual daily rate when enabled")
         if self.daily_rate is not None:
-            _require_ratio("daily_rate", self.daily_rate)
+            require_ratio("daily_rate", self.daily_rate)
 
 
 @dataclass(frozen=True)
@@ -155,8 +174,8 @@ class FeeRules:
     duplicate_window: timedelta = DEFAULT_WINDOW  # PROTOCOL.md flag duplicate_suspect (sync/duplicates.py)
 
     def __post_init__(self) -> None:
-        _require_ratio("suspension_ratio", self.suspension_ratio)
-        _require_ratio("legacy_suspension_ratio", self.legacy_suspension_ratio)
+        require_ratio("suspension_ratio", self.suspension_ratio)
+        require_ratio("legacy_suspension_ratio", self.legacy_suspension_ratio)
         for name in ("season_start", "season_end", "suspension_apply_by"):
             month_day(getattr(self, name), 2024)  # 2024 is a leap year, so 02-29 is accepted
         for text in self.pay_window:

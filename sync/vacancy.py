@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from sync.money import bill_due_fen
-from sync.rules import Approval, FeeRules, RuleError, Season, month_day, require_date
+from sync.rules import Approval, FeeRules, RuleError, Season, require_ratio, month_day, require_date
 
 __all__ = [
     "SuspensionRebill",
@@ -20,7 +20,8 @@ __all__ = [
     "VacancyInspection",
     "decide_vacancy_application",
     "rebill_violated_suspension",
-    "suspended_due_fen",
+    "season_due_fen",
+    "season_ratio",
 ]
 
 
@@ -74,15 +75,47 @@ def decide_vacancy_application(
     return VacancyDecision(applied_on, season.code, deadline, year, None)
 
 
-def suspended_due_fen(
+# The states of a suspension application (DOMAIN.md §8(a) SuspensionApplication.status).
+APPLIED, APPROVED, REJECTED, VIOLATED, RESUMED = "applied", "approved", "rejected", "violated", "resumed"
+STATES = (APPLIED, APPROVED, REJECTED, VIOLATED, RESUMED)
+
+
+def season_ratio(state: str, ratio: Decimal, season: Season, resumed_from: date | None = None) -> Decimal:
+    """The share of the season total a flat owes, given its suspension of that season (DOMAIN.md §2).
+
+    Approved: the basic-fee ratio (30 % now, 60 % under 2010 contracts). Applied or rejected: in full, an
+    owner who never got a suspension uses heat. Violated (case 8): in full. Resumed (恢复供热): suspension
+    covers whole seasons and a bill is never prorated by days, so heat back on any day up to the season's
+    last day bills that season in full; a resumption after the season ended leaves it suspended.
+    """
+    if state not in STATES:
+        raise ValueError(f"unknown suspension state {state!r}")
+    require_ratio("ratio", ratio)
+    if state == APPROVED:
+        return ratio
+    if state == RESUMED:
+        if resumed_from is None:
+            raise ValueError("a resumed suspension names the day heat came back")
+        require_date("resumed_from", resumed_from)
+        return ratio if resumed_from > season.ends_on else Decimal(1)
+    return Decimal(1)
+
+
+def season_due_fen(
     area_m2: Decimal | str,
     price_yuan_per_m2: Decimal | str,
-    rules: FeeRules,
-    legacy: bool = False,
+    state: str | None,
+    ratio: Decimal,
+    season: Season,
+    resumed_from: date | None = None,
 ) -> int:
-    """The basic fee of a suspended flat: ratio × season total (30 % now, 60 % under 2010 contracts)."""
-    ratio = rules.legacy_suspension_ratio if legacy else rules.suspension_ratio
-    return bill_due_fen(area_m2, price_yuan_per_m2, ratio)
+    """What a season bill is for a flat whose suspension of that season is in `state` (None: none).
+
+    85.60 m² at 24 元: approved at 30 % → 616.32; violated or resumed in the season → 2,054.40.
+    """
+    if state is None:
+        return bill_due_fen(area_m2, price_yuan_per_m2)
+    return bill_due_fen(area_m2, price_yuan_per_m2, season_ratio(state, ratio, season, resumed_from))
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,13 @@ const zh = {
   'im.row': '行', 'im.checked_ok': '检查完成：{0} 行，没有错误，可以导入', 'im.checked_bad': '检查完成：{0} 行，其中 {1} 行有误（已标出）',
   'im.nothing': '有 {0} 行有误，未导入任何数据', 'im.done': '已导入：新建 {0} 户，更新 {1} 户',
   'im.more': '只显示前 {0} 行，共 {1} 行有误', 'im.export': '导出住户（Excel）',
+  'sp.reason': '理由（必填）', 'sp.reason_needed': '请填写理由', 'sp.approve': '批准报停', 'sp.reject': '不予批准',
+  'sp.end': '恢复供热', 'sp.from': '恢复日期', 'sp.override': '逾期特批（管理员）', 'sp.late': '逾期申请',
+  'sp.late_admin': '逾期申请须管理员特批', 'sp.applied_on': '申请日期', 'sp.why': '原因', 'sp.apply': '登记报停申请',
+  'sp.on_time': '按期', 'sp.decision': '处理', 'sp.ended': '{0} 起恢复', 'sp.overridden': '特批', 'sp.actions': '操作',
+  'ar.title': '面积核实', 'ar.approve_closed': '同时调整已关账采暖季（管理员批准）', 'ar.submit': '更正面积',
+  'ar.before': '调整前', 'ar.after': '调整后', 'ar.delta': '差额', 'ar.overpaid': '多缴转预存', 'ar.none': '账单无变化',
+  'ar.kept': '已关账采暖季未调整：{0}', 'ar.notice': '应补缴 {0}，可开具新的催缴通知书：',
 };
 
 const en = {
@@ -172,6 +179,15 @@ const en = {
   'im.row': 'Row', 'im.checked_ok': 'Checked: {0} rows, no errors: ready to import', 'im.checked_bad': 'Checked: {0} rows, {1} with errors (marked)',
   'im.nothing': '{0} rows have errors: nothing was imported', 'im.done': 'Imported: {0} created, {1} updated',
   'im.more': 'The first {0} of {1} rows with errors', 'im.export': 'Export households (Excel)',
+  'sp.reason': 'Reason (required)', 'sp.reason_needed': 'Give a reason', 'sp.approve': 'Approve', 'sp.reject': 'Reject',
+  'sp.end': 'Resume heating', 'sp.from': 'Heat back from', 'sp.override': 'Late: admin override', 'sp.late': 'Late',
+  'sp.late_admin': 'A late application needs an admin\'s override', 'sp.applied_on': 'Applied on', 'sp.why': 'Reason',
+  'sp.apply': 'File a suspension application', 'sp.on_time': 'On time', 'sp.decision': 'Decision',
+  'sp.ended': 'heat back from {0}', 'sp.overridden': 'override', 'sp.actions': 'Actions',
+  'ar.title': 'Area check', 'ar.approve_closed': 'Also re-bill closed seasons (admin approval)', 'ar.submit': 'Correct area',
+  'ar.before': 'Before', 'ar.after': 'After', 'ar.delta': 'Difference', 'ar.overpaid': 'Overpaid to credit',
+  'ar.none': 'No bill changed', 'ar.kept': 'Closed seasons left as billed: {0}',
+  'ar.notice': '{0} more is due; a fresh arrears notice can be made:',
 };
 
 export const TABLES = { 'zh-CN': zh, en };

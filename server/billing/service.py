@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from sync.money import OpenBill, allocate, bill_due_fen
+from sync.money import OpenBill, allocate
 
 from ..changes import audit, touch
 from ..extensions import db
@@ -116,11 +116,13 @@ def reverse_payment(payment: Payment, user_id: int, reason: str) -> Payment | No
 
 
 def adjust_bill(bill: Bill, kind: str, reason: str, user_id: int, review_item_id: int | None = None, *,
-                area_m2: Decimal | None = None, ratio: Decimal | None = None) -> BillAdjustment | None:
-    """Recompute a bill's due amount from a new area or ratio, recording why (DOMAIN.md cases 7 and 8)."""
+                due_fen: int, area_m2: Decimal | None = None, ratio: Decimal | None = None) -> BillAdjustment | None:
+    """Record a bill's new due amount, with why and who (DESIGN.md invariant 4). The amount is the caller's,
+    from the rule in sync/ that decides it (sync.billing.correct_area, sync.vacancy.season_due_fen…): the
+    rule has one home, and this is the one place that writes what it decided."""
     new_area = bill.area_m2 if area_m2 is None else area_m2
     new_ratio = bill.ratio if ratio is None else ratio
-    after = bill_due_fen(new_area, bill.price_yuan, new_ratio)
+    after = due_fen
     if after == bill.due_fen and new_area == bill.area_m2 and new_ratio == bill.ratio:
         return None
     now = utcnow()
@@ -133,6 +135,7 @@ def adjust_bill(bill: Bill, kind: str, reason: str, user_id: int, review_item_id
     bill.due_fen, bill.area_m2, bill.ratio = after, new_area, new_ratio
     if bill.paid_fen > after:
         _release(bill, bill.paid_fen - after, now)
+    db.session.flush()
     touch([bill.household_id], now=now)
     return adjustment
 

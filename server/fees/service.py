@@ -9,55 +9,31 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from sync.money import OpenBill, allocate, bill_due_fen
-from sync.rules import FeeRules, LateFeeRule
+from sync.money import OpenBill, allocate
+from sync.vacancy import season_due_fen, season_ratio
 
-from ..billing.service import credit_of
+from ..billing.service import credit_of, set_household_status
+from ..suspensions import service as suspensions
 from ..changes import audit, begin_write, touch
 from ..company import particulars as company_particulars
 from ..errors import ApiError
 from ..extensions import db
 from ..models import (fen_sum, Allocation, Bill, Building, Household, Payment, Project, RateRule, Season, Setting,
                       SuspensionApplication, utcnow)
+from .rules import fee_rules, settings_values
 
 KNOWN = ("suspension", "late_fee", "season_defaults", "allocation", "documents")
 
 
-def _settings() -> dict:
-    return {s.key: s.value for s in db.session.scalars(sa.select(Setting))}
-
-
-def fee_rules(values: dict | None = None) -> FeeRules:
-    """The rules in force, from the settings table (defaults where a key is missing)."""
-    v = values if values is not None else _settings()
-    sus, late, seasons = v.get("suspension", {}), v.get("late_fee", {}), v.get("season_defaults", {})
-    kwargs = {}
-    if "ratio" in sus:
-        kwargs["suspension_ratio"] = Decimal(str(sus["ratio"]))
-    if "legacy_ratio" in sus:
-        kwargs["legacy_suspension_ratio"] = Decimal(str(sus["legacy_ratio"]))
-    if "apply_by" in sus:
-        kwargs["suspension_apply_by"] = sus["apply_by"]
-    if "start" in seasons:
-        kwargs["season_start"] = seasons["start"]
-    if "end" in seasons:
-        kwargs["season_end"] = seasons["end"]
-    if late:
-        kwargs["late_fee"] = LateFeeRule(enabled=bool(late.get("enabled")),
-                                         daily_rate=Decimal(str(late["daily_rate"])) if late.get("daily_rate")
-                                         else None, starts=late.get("start", "01-01"), cap=late.get("cap", "principal"))
-    return FeeRules(**kwargs)
-
-
 def list_settings() -> dict:
-    return _settings()
+    return settings_values()
 
 
 def put_setting(key: str, value: dict, user_id: int) -> dict:
     if key not in KNOWN:
         raise ApiError("not_found", {"key": key, "known": list(KNOWN)})
     begin_write()
-    values = _settings()
+    values = settings_values()
     before = values.get(key)
     values[key] = value
     try:
@@ -86,7 +62,9 @@ def create_season(data: dict, user_id: int) -> Season:
         raise ApiError("conflict", {"season": data["id"]})
     season = Season(**data)
     db.session.add(season)
+    db.session.flush()
     audit("season.created", "season", season.id, None, {k: str(v) for k, v in data.items()}, None, user_id)
+    suspensions.carry_accepted_claims(season.id)  # claims accepted for it before it was set up (case 3)
     db.session.commit()
     return season
 
@@ -156,8 +134,13 @@ def issue_bills(season_id: str, user_id: int) -> dict:
     if not rates:
         raise ApiError("validation_failed", {"season": season_id, "reason": "no rates for this season"})
     billed = set(db.session.scalars(sa.select(Bill.household_id).where(Bill.season_id == season_id)))
-    suspended = set(db.session.scalars(sa.select(SuspensionApplication.household_id).where(
-        SuspensionApplication.season_id == season_id, SuspensionApplication.status == "approved")))
+    suspensions.carry_accepted_claims(season_id)
+    # Each household's application for the season decides its bill (sync.vacancy.season_due_fen): approved
+    # ones at their ratio, resumed or violated ones in full; applications never decided bill in full.
+    decided = {s.household_id: s for s in db.session.scalars(sa.select(SuspensionApplication).where(
+        SuspensionApplication.season_id == season_id,
+        SuspensionApplication.status.in_(("approved", "resumed", "violated"))))}
+    rule_season = suspensions.rule_season(season)
     rows = db.session.execute(sa.select(Household, Project.heat_source).join(
         Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id)).all()
     new_bills, missing_rate = [], 0
@@ -168,21 +151,41 @@ def issue_bills(season_id: str, user_id: int) -> dict:
         if rate is None:
             missing_rate += 1
             continue
-        ratio = rate.suspension_ratio if household.id in suspended else Decimal("1")
+        s = decided.get(household.id)
+        state, ratio, ended_on = (s.status, s.ratio, s.ended_on) if s else (None, Decimal("1"), None)
         new_bills.append(Bill(household_id=household.id, season_id=season_id, area_m2=household.area_m2,
-                              price_yuan=rate.price_yuan, ratio=ratio,
-                              due_fen=bill_due_fen(household.area_m2, rate.price_yuan, ratio), paid_fen=0,
-                              issued_on=utcnow().date()))
+                              price_yuan=rate.price_yuan,
+                              ratio=season_ratio(state, ratio, rule_season, ended_on) if s else Decimal("1"),
+                              due_fen=season_due_fen(household.area_m2, rate.price_yuan, state, ratio, rule_season,
+                                                     ended_on), paid_fen=0, issued_on=utcnow().date()))
     db.session.add_all(new_bills)
     db.session.flush()
     applied = 0
     for bill in new_bills:
         applied += _roll_credit(bill)
+    # The status follows the season just billed: suspended last season is not suspended now unless again.
+    _follow_new_season({b.household_id for b in new_bills}, season_id, user_id)
     audit("season.bills_issued", "season", season_id, None, {"issued": len(new_bills), "credit_applied_fen": applied,
                                                              "missing_rate": missing_rate}, None, user_id)
     touch([b.household_id for b in new_bills])
     db.session.commit()
     return {"season": season_id, "issued": len(new_bills), "credit_applied_fen": applied}
+
+
+def _follow_new_season(household_ids: set, season_id: str, user_id: int):
+    """After a season's bills are issued, each newly billed flat's status is that season's: suspended exactly
+    when an approved suspension of that season exists (one audited change per flat whose status moves)."""
+    if not household_ids:
+        return
+    suspended_now = set(db.session.scalars(sa.select(SuspensionApplication.household_id).where(
+        SuspensionApplication.season_id == season_id, SuspensionApplication.status == "approved")))
+    moving = db.session.scalars(sa.select(Household).where(sa.or_(
+        sa.and_(Household.status == "suspended", Household.id.not_in(suspended_now) if suspended_now else sa.true()),
+        sa.and_(Household.status == "active", Household.id.in_(suspended_now)))))
+    for household in moving:
+        if household.id in household_ids:
+            set_household_status(household, "suspended" if household.id in suspended_now else "active",
+                                 f"{season_id} 账单开出：供热状态随采暖季", user_id)
 
 
 def _roll_credit(bill: Bill) -> int:

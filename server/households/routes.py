@@ -1,13 +1,14 @@
 """GET /api/v1/households, /households/<id>, /households/<id>/debts (clerks and admins)."""
 from urllib.parse import quote
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, g
 
 from ..auth.service import authenticate
 from ..openapi import EXTRA
-from ..schemas_util import load_args
+from ..schemas_util import load_args, load_json
 from . import schemas as s
 from ..dunning import service as dunning
+from . import area as area_service
 from . import export as export_service
 from . import service
 
@@ -50,7 +51,17 @@ def debts(household_id):
     return s.debt_list.dump({"items": items, "total": len(items)})
 
 
+@bp.post("/<household_id>/area")
+@authenticate("clerk", "admin")
+def area(household_id):
+    """Correct the charging area with its source; each bill adjusted (a closed season's by an admin's approval)."""
+    body = load_json(s.area_in)
+    return s.area_out.dump(area_service.correct(household_id, body["area_m2"], body["source"], body["reason"],
+                                                body["approve_closed"], g.user))
+
+
 EXTRA.update({
+    "households.area": (None, s.AreaIn, s.AreaOut, 200),
     "households.search": (s.SearchArgs, None, s.HouseholdList, 200),
     "households.detail": (None, None, s.HouseholdDetail, 200),
     "households.debts": (None, None, s.DebtList, 200),

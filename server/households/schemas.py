@@ -1,5 +1,9 @@
 """Households on the wire (OFFICE.md, Estate and households)."""
-from marshmallow import Schema, fields, validate
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from sync.money import parse_area
 
 from ..schemas_util import PageArgs
 
@@ -59,6 +63,58 @@ class HouseholdDetail(HouseholdRow):
     debts = fields.List(fields.Dict())
 
 
+class Area(fields.String):
+    """A charging area as "87.35" (or the number 87.35), read by the rule phones' areas are read by
+    (sync.money.parse_area), within the office's 1–2,000 m² (OFFICE.md, import)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if len(text) > 20:
+            raise ValidationError("a decimal like 87.35, at most 2 places")
+        try:
+            area = parse_area(text.strip())
+        except (TypeError, ValueError):
+            raise ValidationError("a decimal like 87.35, at most 2 places") from None
+        if not Decimal("1") <= area <= Decimal("2000"):
+            raise ValidationError("from 1 to 2,000 m²")
+        return area
+
+
+class AreaIn(Schema):
+    area_m2 = Area(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(["certificate", "drawing", "survey"]))
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=500),
+                                                    validate.Predicate("strip", error="a reason says something")])
+    approve_closed = fields.Boolean(load_default=False)  # a closed season's bill too (admin only, case 7)
+
+
+class AreaAdjustment(Schema):
+    id = fields.Integer()
+    season = fields.String()
+    kind = fields.String()
+    before_fen = fields.Integer()
+    after_fen = fields.Integer()
+    delta_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    balance_fen = fields.Integer()
+    overpaid_fen = fields.Integer()
+    closed_season = fields.Boolean()
+    approved_by = fields.String()
+
+
+class AreaOut(Schema):
+    household_id = fields.String()
+    area_m2 = fields.String()
+    area_source = fields.String()
+    area_checked_on = fields.String()
+    adjustments = fields.List(fields.Nested(AreaAdjustment))
+    kept_closed = fields.List(fields.String())
+    notice_offered = fields.Boolean()
+    notice = fields.Dict(allow_none=True)
+
+
 class DebtList(Schema):
     items = fields.List(fields.Dict())
     total = fields.Integer()
@@ -66,3 +122,4 @@ class DebtList(Schema):
 
 search_args, household_list, household_detail, debt_list = SearchArgs(), HouseholdList(), HouseholdDetail(), DebtList()
 export_args = ExportArgs()
+area_in, area_out = AreaIn(), AreaOut()

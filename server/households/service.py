@@ -17,6 +17,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import (Account, Assignment, Bill, BillAdjustment, Building, FieldRecord,
                       Household, Party, Payment, Project, ReviewItem, Season, SuspensionApplication, User)
+from ..suspensions import service as suspensions
 from ..sync_api.records import label
 from ..timefmt import iso_utc
 
@@ -188,7 +189,6 @@ def _complaint(record: dict) -> dict:
 
 
 def _suspensions(household_id):
-    return [{"id": s.id, "season": s.season_id, "applied_on": s.applied_on.isoformat(), "ratio": str(s.ratio),
-             "state": s.status, "agreement_no": s.agreement_no}
-            for s in db.session.scalars(sa.select(SuspensionApplication).where(
-                SuspensionApplication.household_id == household_id).order_by(SuspensionApplication.applied_on))]
+    return [suspensions.out(s) for s in db.session.scalars(sa.select(SuspensionApplication).where(
+        SuspensionApplication.household_id == household_id).order_by(SuspensionApplication.applied_on,
+                                                                     SuspensionApplication.id))]

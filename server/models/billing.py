@@ -79,7 +79,8 @@ class BillAdjustment(Model):
 
 
 class SuspensionApplication(Model):
-    """报停: a whole flat for whole seasons (京管发〔2022〕22号, DOMAIN.md §2)."""
+    """报停: a whole flat for whole seasons (京管发〔2022〕22号, DOMAIN.md §2). The bill of its season follows
+    its state (sync/vacancy.py season_due_fen); each change of state is audited."""
     __tablename__ = "suspension_application"
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[str] = mapped_column(sa.ForeignKey("household.id"), index=True)
@@ -89,3 +90,12 @@ class SuspensionApplication(Model):
     status: Mapped[str] = mapped_column(sa.String(12), default="approved")  # applied|approved|rejected|violated|resumed
     agreement_no: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = created_at()
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    on_time: Mapped[bool | None]  # applied by the season's deadline (Sept 30)
+    overridden: Mapped[bool | None]  # a late application approved by an admin's override (case 3)
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    ended_on: Mapped[date | None]  # 恢复供热: heat back from this day
+    review_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("review_item.id"))

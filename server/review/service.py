@@ -16,18 +16,19 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from sync.merge import posting_date
-from sync.rules import Season as RuleSeason
-from sync.vacancy import decide_vacancy_application
+from sync.vacancy import VacancyInspection, decide_vacancy_application
 
 from ..billing import service as billing
-from ..fees.service import fee_rules
+from ..fees.rules import fee_rules
+from ..households import area
+from ..suspensions import service as suspensions
 from ..changes import audit, begin_write, touch
 from ..errors import ApiError, message
 from ..extensions import db
 from ..models import (Bill, Building, Device, FieldRecord, Household, Payment, Project, Quarantine, ReviewItem,
                       Season, SuspensionApplication, User, utcnow)
 from ..sync_api.records import label
-from ..timefmt import iso_utc
+from ..timefmt import iso_utc, shanghai_date
 from ..schemas_util import MAX_ID
 from . import queue
 
@@ -175,38 +176,43 @@ def _carry_out(item: ReviewItem, decision: str, reason: str, clerk_id: int):
         billing.reverse_payment(payment, clerk_id, reason)
         return
     if item.kind == "vacancy_violation" and decision == "rebill":
-        household = db.session.get(Household, item.household_id)
-        bill = _bill(item.household_id, (item.details or {}).get("season"))
-        if bill is not None:
-            billing.adjust_bill(bill, "vacancy_revoke", reason, clerk_id, item.id, ratio=Decimal("1"))
-        db.session.execute(sa.update(SuspensionApplication).where(
-            SuspensionApplication.household_id == item.household_id, SuspensionApplication.status == "approved")
-            .values(status="violated"))
-        billing.set_household_status(household, "active", reason, clerk_id)
+        # Case 8: the suspension of the inspected season is violated and that season billed in full
+        # (sync/vacancy.py rebill_violated_suspension), through the suspensions' one home.
+        details = item.details or {}
+        season_id = details.get("season") or _open_season().id
+        application = db.session.scalar(sa.select(SuspensionApplication).where(
+            SuspensionApplication.household_id == item.household_id, SuspensionApplication.season_id == season_id,
+            SuspensionApplication.status == "approved").with_for_update())
+        record = db.session.get(FieldRecord, item.field_record_id) if item.field_record_id else None
+        data = (record.data if record is not None else None) or {}
+        inspection = VacancyInspection(
+            inspected_on=shanghai_date(record.at) if record is not None else posting_date(utcnow()),
+            seal_intact=details.get("seal_intact") is not False, heat_in_use=details.get("finding") == "occupied",
+            seal_no=details.get("seal_no") or "", photo_ids=tuple(data.get("photo_ids") or ()),
+            witness=data.get("witness") or "")
+        clerk = db.session.get(User, clerk_id)
+        if application is not None:
+            suspensions.violate(application, inspection, reason, clerk, item.id)
+        else:  # no approved suspension of that season on record: the flat is billed in full already
+            suspensions.follow_season(db.session.get(Household, item.household_id), reason, clerk_id)
         return
     if item.kind == "vacancy_claim" and decision == "accept":
         # DOMAIN.md case 3: a claim after the deadline counts from the first season whose deadline it meets
         # (sync/vacancy.py); the current bill is untouched. If that season is not set up yet, the decision
-        # stays on the review item and in the audit log until it is.
+        # stays on the review item until it is (fees/service.py files it then: carry_accepted_claims).
         season = db.session.get(Season, (item.details or {}).get("season")) or _open_season()
-        rules = fee_rules()
-        ruling = decide_vacancy_application(posting_date(utcnow()), RuleSeason(season.id, season.starts_on,
-                                                                              season.ends_on), rules)
+        ruling = decide_vacancy_application(posting_date(utcnow()), suspensions.rule_season(season), fee_rules())
         item.details = dict(item.details or {}, filed_for=ruling.effective_season)
         if db.session.get(Season, ruling.effective_season) is not None:
-            db.session.add(SuspensionApplication(household_id=item.household_id, season_id=ruling.effective_season,
-                                                 applied_on=ruling.applied_on, ratio=rules.suspension_ratio,
-                                                 status="applied"))
+            item.decided_by = clerk_id  # the application names the clerk who accepted it
+            suspensions.file_accepted_claim(item, ruling.effective_season, ruling.applied_on, reason,
+                                            db.session.get(User, clerk_id))
         return
     if item.kind == "area_mismatch" and decision == "rebill":
-        household = db.session.get(Household, item.household_id)
-        measured = Decimal(item.details["measured_m2"])
-        audit("household.area", "household", household.id, {"area_m2": str(household.area_m2)},
-              {"area_m2": str(measured), "area_source": "survey"}, reason, clerk_id)
-        household.area_m2, household.area_source, household.area_checked_on = measured, "survey", utcnow().date()
-        bill = _bill(household.id, None)
-        if bill is not None:
-            billing.adjust_bill(bill, "area_fix", reason, clerk_id, item.id, area_m2=measured)
+        # The collector measured it (a survey); only the open seasons' bills, as the area rule allows.
+        area.correct_area(db.session.get(Household, item.household_id), Decimal(item.details["measured_m2"]),
+                          "survey", reason, db.session.get(User, clerk_id), approve_closed=False,
+                          review_item_id=item.id)
 
 
 def _open_season() -> Season:

@@ -132,6 +132,16 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
         rows = call(server, "GET", f"/api/v1/ledgers/handovers?date={today.isoformat()}", token=clerk)[1]["items"]
         return next(r["handover_id"] for r in rows if r["collector"] == "c01" and r["handover_id"])
 
+    def suspension(i, offset, approve=False):
+        """A 报停 application on one of c01's flats (its id, or the one it already had)."""
+        hid = c01.households[10 + offset * ROUNDS + i]
+        status, body = call(server, "POST", f"/api/v1/households/{hid}/suspensions",
+                            {"season": "2026-2027", "applied_on": "2026-09-01", "reason": "race"}, token=clerk)
+        sid = body["id"] if status == 201 else body["error"]["details"]["id"]
+        if approve:
+            call(server, "POST", f"/api/v1/suspensions/{sid}/approve", {"reason": "race"}, token=clerk)
+        return sid
+
     season_year = iter(range(2030, 2030 + ROUNDS))
     calls = {
         "auth.login": lambda i: call(server, "POST", "/api/v1/auth/login",
@@ -175,6 +185,16 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
                                                    token=clerk),
         "documents.notices": lambda i: call(server, "POST", "/api/v1/documents/notices", {
             "season": "2026-2027", "household_ids": c01.households[:2]}, token=clerk),
+        "households.area": lambda i: call(server, "POST", f"/api/v1/households/{c01.households[5]}/area", {
+            "area_m2": f"{85 + i}.60", "source": "certificate", "reason": "race test"}, token=clerk),
+        "suspensions.apply": lambda i: call(server, "POST", f"/api/v1/households/{c01.households[6]}/suspensions", {
+            "season": "2026-2027", "applied_on": "2026-09-01", "reason": "race test"}, token=clerk),
+        "suspensions.approve": lambda i: call(server, "POST", f"/api/v1/suspensions/{suspension(i, 0)}/approve",
+                                              {"reason": "race test"}, token=clerk),
+        "suspensions.reject": lambda i: call(server, "POST", f"/api/v1/suspensions/{suspension(i, 1)}/reject",
+                                             {"reason": "race test"}, token=clerk),
+        "suspensions.end": lambda i: call(server, "POST", f"/api/v1/suspensions/{suspension(i, 2, True)}/end",
+                                          {"from": "2027-01-10", "reason": "race test"}, token=clerk),
         "documents.lawyer_letters": lambda i: call(server, "POST", "/api/v1/documents/lawyer-letters", {
             "season": "2025-2026", "household_ids": c01.households[:2]}, token=clerk),
         "documents.sign": lambda i: call(server, "POST", f"/api/v1/documents/{a_document('lawyer_letter')}/sign",

@@ -6,12 +6,14 @@ from decimal import Decimal
 import pytest
 
 from sync.money import bill_due_fen
-from sync.rules import Approval, ApprovalRequired, FeeRules, RuleError, Season
+from sync.rules import (Approval, ApprovalRequired, FeeRules, RuleError, Season, require_approval_if_closed,
+                        season_closed)
 from sync.vacancy import (
     VacancyInspection,
     decide_vacancy_application,
     rebill_violated_suspension,
-    suspended_due_fen,
+    season_due_fen,
+    season_ratio,
 )
 
 RULES = FeeRules()
@@ -45,7 +47,8 @@ def test_a_suspension_application_counts_from_the_first_season_whose_sept_30_dea
 
 def test_a_late_vacancy_claim_leaves_the_full_fee_of_the_running_season_due():
     decision = decide_vacancy_application(date(2024, 12, 1), SEASON_2024, RULES)
-    due = suspended_due_fen("85.60", "24", RULES) if decision.takes_effect_this_season else bill_due_fen("85.60", "24")
+    state = "approved" if decision.takes_effect_this_season else None
+    due = season_due_fen("85.60", "24", state, RULES.suspension_ratio, SEASON_2024)
     assert due == 205440
 
 
@@ -79,7 +82,36 @@ def test_the_deadline_follows_the_seasons_start_year_even_when_the_city_moves_th
 
 @pytest.mark.parametrize("legacy, due", [(False, 61632), (True, 123264)])
 def test_a_suspended_flat_pays_the_basic_fee_at_the_configured_ratio(legacy, due):
-    assert suspended_due_fen("85.60", "24", RULES, legacy=legacy) == due
+    ratio = RULES.legacy_suspension_ratio if legacy else RULES.suspension_ratio
+    assert season_due_fen("85.60", "24", "approved", ratio, SEASON_2024) == due
+
+
+SEASON_BILLS = [
+    # (what happened to the suspension of 2024-2025, state, resumed from, due for 85.60 m² at 24 元)
+    ("no suspension: the full fee", None, None, 205440),
+    ("approved: 30 % of the season total", "approved", None, 61632),
+    ("applied, never approved: an owner who did not get a suspension uses heat", "applied", None, 205440),
+    ("rejected: in full", "rejected", None, 205440),
+    ("violated, found heating (case 8): in full", "violated", None, 205440),
+    ("resumed mid-season: whole seasons, no proration, so in full", "resumed", date(2025, 1, 20), 205440),
+    ("resumed on the season's last day: still in full", "resumed", date(2025, 3, 15), 205440),
+    ("resumed before the season began: in full", "resumed", date(2024, 10, 1), 205440),
+    ("resumed after the season ended: the season stays suspended", "resumed", date(2025, 3, 16), 61632),
+]
+
+
+@pytest.mark.parametrize("state, resumed_from, due", [c[1:] for c in SEASON_BILLS], ids=[c[0] for c in SEASON_BILLS])
+def test_a_season_bill_follows_the_state_of_its_suspension(state, resumed_from, due):
+    assert season_due_fen("85.60", "24", state, Decimal("0.30"), SEASON_2024, resumed_from) == due
+
+
+def test_a_resumption_without_its_date_or_an_unknown_state_is_refused():
+    with pytest.raises(ValueError):
+        season_ratio("resumed", Decimal("0.30"), SEASON_2024)
+    with pytest.raises(ValueError):
+        season_ratio("withdrawn?", Decimal("0.30"), SEASON_2024)
+    with pytest.raises(TypeError):
+        season_ratio("approved", 0.3, SEASON_2024)
 
 
 BROKEN_SEAL = VacancyInspection(
@@ -123,3 +155,25 @@ def test_evidence_of_a_violation_needs_photos_the_seal_number_and_a_signature_or
 def test_a_suspended_bill_above_the_full_fee_is_refused():
     with pytest.raises(ValueError):
         rebill_violated_suspension(300000, Decimal("85.60"), "24", BROKEN_SEAL)
+
+
+CLOSINGS = [
+    # (what, open, season ends, today, closed)
+    ("an open season is never closed", True, date(2025, 3, 15), date(2026, 1, 1), False),
+    ("not open and over: closed", False, date(2025, 3, 15), date(2025, 3, 16), True),
+    ("not open, last day today: not yet closed", False, date(2025, 3, 15), date(2025, 3, 15), False),
+    ("set up ahead and not opened yet: not closed", False, date(2028, 3, 15), date(2026, 12, 3), False),
+]
+
+
+@pytest.mark.parametrize("is_open, ends_on, today, closed", [c[1:] for c in CLOSINGS], ids=[c[0] for c in CLOSINGS])
+def test_a_season_is_closed_once_it_is_not_open_and_over(is_open, ends_on, today, closed):
+    assert season_closed(is_open, ends_on, today) is closed
+
+
+def test_a_closed_seasons_bill_changes_only_with_an_approval_and_an_open_ones_always():
+    assert require_approval_if_closed(False, None) is None
+    approval = Approval("admin", "经理批准重开")
+    assert require_approval_if_closed(True, approval) is approval
+    with pytest.raises(ApprovalRequired):
+        require_approval_if_closed(True, None)

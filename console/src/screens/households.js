@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, label, codes } from '../i18n.js';
 import { bjTime } from '../format.js';
 import { Badge, ErrorLine, Link, Money, PagedTable, Select, Table, useCtx, useLoad, useWho } from '../ui/kit.js';
+import { AreaForm, Suspensions, adjustmentKind } from './household_life.js';
 
 /** Projects and their buildings for the filters and the documents form (GET /admin/buildings). */
 export function useEstate() {
@@ -83,10 +84,10 @@ export function Household() {
   const { api, route } = useCtx();
   const who = useWho();
   const id = route.params.id;
-  const { data: h, error, loading } = useLoad(() => api.get(`/households/${encodeURIComponent(id)}`), [id]);
+  const { data: h, error, loading, reload } = useLoad(() => api.get(`/households/${encodeURIComponent(id)}`), [id]);
   if (error) return html`<section><${ErrorLine} error=${error} /></section>`;
-  if (loading || !h) return html`<section><p>${t('common.loading')}</p></section>`;
-  return html`<section data-screen="household" data-household=${h.id}>
+  if (!h) return html`<section><p>${t('common.loading')}</p></section>`;
+  return html`<section data-screen="household" data-household=${h.id} data-loaded=${loading ? null : 'yes'}>
     <div class="titlebar"><h1>${h.project} ${h.label} · <span data-testid="owner-name">${h.owner_name}</span></h1>
       <${Link} to="household_audit" params=${{ id: h.id }} cls="button ghost">${t('hd.audit')}</${Link}></div>
     <dl class="facts">
@@ -127,10 +128,14 @@ export function Household() {
       { title: t('hd.due_on'), cell: (d) => d.due_on }, { title: t('hd.limitation'), cell: (d) => d.limitation_date },
       { title: t('hd.last_demand'), cell: (d) => d.last_demand?.delivered_on || '' },
       { title: t('hh.dunning'), cell: (d) => label('dunning_stage', d.stage) }]} />
-    <${Section} title=${t('hd.adjustments')} rows=${h.adjustments} columns=${[
+    <${Section} title=${t('hd.adjustments')} testid="adjustments" rows=${h.adjustments} columns=${[
       { title: t('hd.created'), cell: (a) => bjTime(a.created_at || a.at) }, { title: t('hd.season'), cell: (a) => a.season },
-      { title: t('hd.kind'), cell: (a) => a.kind }, { title: t('hd.amount'), num: true, cell: (a) => html`<${Money} fen=${a.amount_fen} />` },
-      { title: t('hd.reason'), cell: (a) => a.reason }]} />
+      { title: t('hd.kind'), cell: (a) => adjustmentKind(a.kind) },
+      { title: t('ar.before'), num: true, cell: (a) => html`<${Money} fen=${a.before_fen} />` },
+      { title: t('ar.after'), num: true, cell: (a) => html`<${Money} fen=${a.after_fen} />` },
+      { title: t('hd.by'), cell: (a) => who(a.approved_by) }, { title: t('hd.reason'), cell: (a) => a.reason }]} />
+    <${Suspensions} h=${h} onDone=${reload} />
+    <${AreaForm} h=${h} onDone=${reload} />
     <${Section} title=${t('hd.field')} testid="field-records" rows=${h.field_records} columns=${[
       { title: t('hd.at'), cell: (r) => bjTime(r.at || r.recorded_at || r.created_at) },
       { title: t('hd.kind'), cell: (r) => t('ot.' + r.type) === 'ot.' + r.type ? (r.type || r.kind) : t('ot.' + r.type) },
@@ -141,9 +146,6 @@ export function Household() {
       <${Section} title=${t('hd.complaints')} rows=${h.complaints} columns=${[
         { title: t('hd.created'), cell: (c) => bjTime(c.created_at) }, { title: t('hd.kind'), cell: (c) => c.category },
         { title: t('hd.text'), cell: (c) => c.text }, { title: t('hd.state'), cell: (c) => c.state }]} />
-      <${Section} title=${t('hd.suspensions')} rows=${h.suspensions} columns=${[
-        { title: t('hd.season'), cell: (s) => s.season }, { title: t('hd.state'), cell: (s) => s.state },
-        { title: t('hd.reason'), cell: (s) => s.reason }]} />
     </div>
     <${Section} title=${t('hd.documents')} rows=${h.documents} columns=${[
       { title: t('hd.number'), cell: (d) => d.number }, { title: t('hd.kind'), cell: (d) => d.kind },
