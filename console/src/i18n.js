@@ -349,3 +349,14 @@ Object.assign(en, {
   'dn.days': '{0} days', 'dn.last_demand': 'Last proven demand', 'dn.none': 'None', 'dn.stage': 'Dunning stage', 'dn.within': 'Within',
   'dn.queue_empty': 'No debt is near its limitation date',
 });
+
+// Estate creation by an admin (OFFICE.md, POST /admin/projects and /admin/projects/<id>/buildings).
+Object.assign(zh, {
+  'pj.new': '新小区名称', 'pj.company': '代收物业公司', 'pj.add': '新建小区', 'pj.new_building': '新楼号', 'pj.add_building': '新建楼栋',
+  'pj.created': '已新建小区 {0}', 'pj.b_created': '已新建 {0} 号楼', 'pj.then_import': '住户由「住户导入导出」按模板导入。',
+});
+Object.assign(en, {
+  'pj.new': 'New estate', 'pj.company': 'Property company', 'pj.add': 'Create estate', 'pj.new_building': 'New building',
+  'pj.add_building': 'Create building', 'pj.created': 'Estate {0} created', 'pj.b_created': 'Building {0} created',
+  'pj.then_import': 'Households come in through the household import, from its template.',
+});

@@ -665,3 +665,30 @@ def test_a_clerk_signs_a_letter_records_a_delivery_and_reads_the_limitation_queu
 
 def entry_sha(server, clerk, document_id):
     return api(server, "GET", f"/documents/{document_id}", clerk["token"])[1]["sha256"]
+
+
+def test_an_admin_creates_an_estate_and_a_building_that_the_households_list_knows(server, desktop, shots):
+    page = console_sign_in(server, desktop, "admin", "/console/estate")
+    page.locator("[data-testid=projects-list][data-loaded=yes]").wait_for()
+    name = f"新建园{uuid.uuid4().hex[:4]}"
+    page.fill("input[name=project_name]", name)
+    page.select_option("select[name=collection_mode]", "property_agent")
+    page.fill("input[name=property_company]", "某某物业")
+    page.click("[data-testid=new-project] button[type=submit]")
+    page.locator("[data-testid=estate-msg]", has_text=name).wait_for()
+    page.locator("[data-testid=projects] td", has_text=name).wait_for()
+    page.locator("select[name=building_project] option", has_text=name).wait_for(state="attached")
+    page.select_option("select[name=building_project]", label=name)
+    page.fill("input[name=building_name]", "9")
+    page.click("[data-testid=new-building] button[type=submit]")
+    page.locator("[data-testid=estate-msg]", has_text="9").wait_for()
+    page.screenshot(path=str(shots / "console-estate-new.png"))
+    admin = server_login(server, "admin")
+    status, body = api(server, "GET", "/projects", admin["token"])
+    made = next(p for p in body["items"] if p["name"] == name)
+    assert made["collection_mode"] == "property_agent" and made["property_company"] == "某某物业"
+    assert [b["name"] for b in made["buildings"]] == ["9"]
+    # a clerk sees the estate but no form to make one
+    page = console_sign_in(server, desktop, "clerk", "/console/estate")
+    page.locator("[data-testid=projects-list][data-loaded=yes]").wait_for()
+    assert page.locator("[data-testid=new-estate]").count() == 0

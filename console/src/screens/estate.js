@@ -2,6 +2,7 @@
  * one building's floors × flats coloured by the season's bill, each flat opening its household. The colour
  * is never the only signal: each flat also says its state in words, and the legend counts them. */
 import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
 import { t, label } from '../i18n.js';
 import { formatFen } from '../format.js';
 import { ErrorLine, Link, Select, Table, useCtx, useLoad } from '../ui/kit.js';
@@ -13,7 +14,47 @@ export function useProjects() {
   return useLoad(() => api.get('/projects').then((d) => d.items || []), []);
 }
 
+/** An admin's forms: a new project (小区), a new building (楼) of one; households then come by import. */
+function NewEstate({ projects, onDone }) {
+  const { api } = useCtx();
+  const [p, setP] = useState({ name: '', collection_mode: 'self', property_company: '', heat_source: 'city_network' });
+  const [b, setB] = useState({ project: '', name: '' });
+  const [msg, setMsg] = useState(null);
+  const run = async (e, call, text) => {
+    e.preventDefault();
+    try { const r = await call(); setMsg({ text: text(r) }); onDone(); } catch (err) { setMsg({ error: err }); }
+  };
+  const addProject = (e) => run(e, () => api.post('/admin/projects', {
+    name: p.name.trim(), collection_mode: p.collection_mode, heat_source: p.heat_source,
+    ...(p.collection_mode === 'property_agent' ? { property_company: p.property_company.trim() } : {}) }),
+  (r) => { setP({ ...p, name: '', property_company: '' }); return t('pj.created', r.name); });
+  const project = b.project || projects[0]?.id || '';
+  const addBuilding = (e) => run(e, () => api.post(`/admin/projects/${project}/buildings`, { name: b.name.trim() }),
+    (r) => { setB({ ...b, name: '' }); return t('pj.b_created', r.name); });
+  return html`<div class="card" data-testid="new-estate">
+    <form class="filters" data-testid="new-project" onSubmit=${addProject}>
+      <label class="field"><span>${t('pj.new')}</span><input name="project_name" required maxlength="80" value=${p.name}
+        onInput=${(e) => setP({ ...p, name: e.target.value })} /></label>
+      <${Select} label=${t('pj.mode')} name="collection_mode" value=${p.collection_mode} onChange=${(v) => setP({ ...p, collection_mode: v })}
+        options=${['self', 'property_agent'].map((m) => ({ value: m, text: t('pj.mode.' + m) }))} />
+      ${p.collection_mode === 'property_agent' ? html`<label class="field"><span>${t('pj.company')}</span>
+        <input name="property_company" required maxlength="80" value=${p.property_company}
+          onInput=${(e) => setP({ ...p, property_company: e.target.value })} /></label>` : null}
+      <${Select} label=${t('pj.heat')} name="heat_source" value=${p.heat_source} onChange=${(v) => setP({ ...p, heat_source: v })}
+        options=${['city_network', 'gas_boiler'].map((m) => ({ value: m, text: t('pj.heat.' + m) }))} />
+      <button type="submit">${t('pj.add')}</button></form>
+    <form class="filters" data-testid="new-building" onSubmit=${addBuilding}>
+      <${Select} label=${t('pj.name')} name="building_project" value=${String(project)} onChange=${(v) => setB({ ...b, project: v })}
+        options=${projects.map((x) => ({ value: String(x.id), text: x.name }))} />
+      <label class="field"><span>${t('pj.new_building')}</span><input name="building_name" required maxlength="20" value=${b.name}
+        onInput=${(e) => setB({ ...b, name: e.target.value })} /></label>
+      <button type="submit" class="ghost" disabled=${!project}>${t('pj.add_building')}</button></form>
+    <p class="record" data-testid="estate-msg">${msg?.text || ''}</p><${ErrorLine} error=${msg?.error} />
+    <p class="sub">${t('pj.then_import')}</p></div>`;
+}
+
 export function Projects() {
+  const { user } = useCtx();
   const projects = useProjects();
   const rows = (projects.data || []).flatMap((p) => (p.buildings.length ? p.buildings : [null]).map((b, i) => ({ p, b, first: i === 0 })));
   const columns = [
@@ -27,6 +68,7 @@ export function Projects() {
   ];
   return html`<section data-screen="projects"><h1>${t('nav.projects')}</h1>
     <${ErrorLine} error=${projects.error} />
+    ${user?.role === 'admin' && projects.data ? html`<${NewEstate} projects=${projects.data} onDone=${projects.reload} />` : null}
     <div data-testid="projects-list" data-loaded=${projects.loading ? null : 'yes'}>
       <${Table} columns=${columns} rows=${rows} rowKey=${(r) => `${r.p.id}-${r.b?.id}`} testid="projects"
         empty=${projects.loading ? t('common.loading') : null} /></div></section>`;
