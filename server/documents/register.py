@@ -17,6 +17,7 @@ from sync.merge import SHANGHAI, advanced
 
 from ..changes import audit, begin_write, touch
 from ..errors import ApiError
+from ..estate.address import flat_label
 from ..extensions import db
 from ..models import Attachment, Building, CollectionAction, Household, Project, utcnow
 from ..models.documents import Document, DocumentDelivery
@@ -50,10 +51,9 @@ def listing(kind: str | None, household_id: str | None, state: str | None, page:
 
 def _addresses(household_ids) -> dict[str, str]:
     """小区 楼-单元-室 of each household, for the register's rows."""
-    from ..sync_api.records import label
     if not household_ids:
         return {}
-    return {h: f"{p} {label(b, u, r)}" for h, b, u, r, p in db.session.execute(
+    return {h: f"{p} {flat_label(b, u, r)}" for h, b, u, r, p in db.session.execute(
         sa.select(Household.id, Building.name, Household.unit, Household.room, Project.name)
         .join(Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id)
         .where(Household.id.in_(household_ids)))}

@@ -24,7 +24,7 @@ from ..models import (Account, Bill, Building, CollectionAction, Household, Part
                       utcnow)
 from ..models.documents import Document, Job
 from ..models.ledger import DayClose  # noqa: F401  (one import registers every table of the area)
-from ..sync_api.records import label
+from ..estate.address import flat_label
 from ..timefmt import iso_utc, shanghai_date
 from . import pdf
 
@@ -298,8 +298,8 @@ def snapshot(doc_kind: str, household_id: str, season_id: str, now, company: dic
             "household": {"id": h.id, "account_no": account[0] if account else None,
                           "payer": account[1] if account else owner, "owner": owner, "project": project,
                           "building": building, "unit": h.unit, "room": h.room,
-                          "label": label(building, h.unit, h.room),
-                          "address": f"{project} {label(building, h.unit, h.room)}", "area_m2": str(h.area_m2)},
+                          "label": flat_label(building, h.unit, h.room),
+                          "address": f"{project} {flat_label(building, h.unit, h.room)}", "area_m2": str(h.area_m2)},
             "rows": rows, "total_fen": total, "total_daxie": daxie(total, prefix=True),
             "first_season_start_zh": _zh(first_start), "demands": _demands(household_id),
             "company": company}

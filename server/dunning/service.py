@@ -15,6 +15,7 @@ from sync.merge import posting_date
 from sync.rules import FeeRules
 
 from ..errors import ApiError
+from ..estate.address import flat_label
 from ..extensions import db
 from ..models import Bill, Building, CollectionAction, Household, Party, Project, Season, utcnow
 from ..timefmt import shanghai_date
@@ -80,14 +81,13 @@ def queue(within_days: int, page: int, per_page: int) -> dict:
         mine = [d for d, _ in demands.get(bill.household_id, []) if d.delivered_on >= due_on]
         debts_.append(Debt(bill.household_id, bill.season_id, due_on, bill.due_fen - bill.paid_fen, tuple(mine)))
         about[(bill.household_id, bill.season_id)] = (bill, due_on, stage, building, project, unit, room, owner)
-    from ..sync_api.records import label
     items = []
     for q in lawyer_letter_queue(debts_, today, RULES):
         if q.time_barred or q.days_left > within_days:
             continue
         bill, due_on, stage, building, project, unit, room, owner = about[(q.debt.household, q.debt.season)]
         items.append({**_debt_out(bill, due_on, demands.get(bill.household_id, []), stage),
-                      "household_id": bill.household_id, "label": label(building, unit, room), "project": project,
+                      "household_id": bill.household_id, "label": flat_label(building, unit, room), "project": project,
                       "owner_name": owner, "days_left": q.days_left})
     start = (page - 1) * per_page
     return {"items": items[start:start + per_page], "total": len(items)}

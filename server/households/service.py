@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import (Account, Assignment, Bill, BillAdjustment, Building, FieldRecord,
                       Household, Party, Payment, Project, ReviewItem, Season, SuspensionApplication, User)
 from ..suspensions import service as suspensions
-from ..sync_api.records import label
+from ..estate.address import flat_label
 from ..timefmt import iso_utc
 
 _ADDRESS = re.compile(r"^\s*([^\s-]+)-([^\s-]+)-([^\s-]+)\s*$")  # 楼-单元-室, as DOMAIN.md writes a flat code
@@ -97,7 +97,7 @@ def search(q, project, building, status, in_arrears, page, per_page) -> dict:
 
 
 def _row(h, building, project, owner, phone, balance, collector, number, collector_name=None) -> dict:
-    return {"id": h.id, "number": number, "label": label(building, h.unit, h.room), "project": project,
+    return {"id": h.id, "number": number, "label": flat_label(building, h.unit, h.room), "project": project,
             "building": building, "unit": h.unit, "room": h.room, "owner_name": owner,
             "phone_masked": masked_phone(phone), "area_m2": f"{h.area_m2:.2f}", "status": h.status,
             "balance_fen": max(int(balance or 0), 0), "dunning_stage": h.dunning_stage, "collector": collector,

@@ -18,7 +18,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import Allocation, Bill, Building, Household, Payment, Project, Season, User, utcnow
 from ..models.ledger import DayClose
-from ..sync_api.records import label
+from ..estate.address import flat_label
 from . import handovers
 from ..timefmt import iso_utc, shanghai_date
 
@@ -77,7 +77,7 @@ def _entry(p: Payment, unit, room, building, project, collector, collector_name=
     """One line of the daily ledger. `states`: a closed day's entry states as they were at the close (a
     payment voided later reads as it was closed, beside the total that counts it; its reversal is a line of
     the day it was made, naming the day of the payment it reverses: DOMAIN.md §6, DESIGN.md inv. 6)."""
-    return {"receipt_no": p.receipt_no, "household_id": p.household_id, "label": label(building, unit, room),
+    return {"receipt_no": p.receipt_no, "household_id": p.household_id, "label": flat_label(building, unit, room),
             "project": project, "collector": collector, "collector_name": collector_name, "method": p.method,
             "amount_fen": p.amount_fen,
             "collected_at": iso_utc(p.collected_at), "posted_on": p.posted_on.isoformat(),

@@ -5,19 +5,15 @@ from sync.money import format_yuan
 from sync.receipts import check_code
 
 from ..company import company
+from ..estate.address import masked_address
 from ..extensions import db
 from ..models import Building, Device, Household, Payment, Project
-from ..sync_api.records import label
 from ..timefmt import shanghai_text
 
 # A payment's state → what the payer is told. A held payment (a revoked device's) is not the company's
 # money until a clerk accepts it: awaiting confirmation, and recorded or voided only once decided.
 # A void that is only requested is not decided either: the money stands as recorded.
 SHOWN = {"recorded": "recorded", "void_requested": "recorded", "held": "awaiting", "voided": "voided"}
-
-
-def _masked_address(project: str, building: str, unit: str, room: str) -> str:
-    return f"{project} {label(building, unit, room[:1] + '*' * max(len(room) - 1, 0))}"
 
 
 def check(receipt_no: str, code: str) -> dict:
@@ -39,7 +35,7 @@ def check(receipt_no: str, code: str) -> dict:
             if secret and code and code == check_code(secret, payment.receipt_no, payment.household_id,
                                                       payment.amount_fen, payment.named_season_id):
                 state = SHOWN.get(payment.state, "awaiting")
-                shown = {"address": _masked_address(project, building, household.unit, household.room),
+                shown = {"address": masked_address(project, building, household.unit, household.room),
                          "amount": format_yuan(payment.amount_fen),
                          "date": shanghai_text(payment.collected_at)[:10]}
                 break

@@ -11,7 +11,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import (Allocation, Bill, Building, Household, Operation, Payment, Project, ReviewItem, User)
 from ..schemas_util import MAX_ID
-from ..sync_api.records import label
+from ..estate.address import flat_label
 from ..timefmt import day_end_utc, day_start_utc, iso_utc
 
 _GROUP = sa.func.coalesce(ReviewItem.op_id, sa.cast(ReviewItem.id, sa.String(40)))
@@ -79,7 +79,7 @@ def entries(first_ids: list[int], state: str = "all") -> list[dict]:
 def _households(ids) -> dict:
     if not ids:
         return {}
-    return {h: (label(b, u, r), p) for h, b, u, r, p in db.session.execute(
+    return {h: (flat_label(b, u, r), p) for h, b, u, r, p in db.session.execute(
         sa.select(Household.id, Building.name, Household.unit, Household.room, Project.name)
         .join(Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id)
         .where(Household.id.in_(ids)))}

@@ -27,7 +27,7 @@ from ..errors import ApiError, message
 from ..extensions import db
 from ..models import (Bill, Building, Device, FieldRecord, Household, Payment, Project, Quarantine, ReviewItem,
                       Season, SuspensionApplication, User, utcnow)
-from ..sync_api.records import label
+from ..estate.address import flat_label
 from ..timefmt import iso_utc, shanghai_date
 from ..schemas_util import MAX_ID
 from . import queue
@@ -96,7 +96,7 @@ def list_rejected(page: int, per_page: int) -> dict:
         sa.select(Household.id, Building.name, Household.unit, Household.room).join(Building)
         .where(Household.id.in_({i["household_id"] for i in items if i["household_id"]}))).all()}
     for i in items:
-        i["label"] = label(*known[i["household_id"]]) if i["household_id"] in known else None
+        i["label"] = flat_label(*known[i["household_id"]]) if i["household_id"] in known else None
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Quarantine))
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 

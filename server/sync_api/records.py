@@ -8,6 +8,7 @@ from sync.ops import SHANGHAI
 from sync.receipts import masked_phone
 
 from ..billing.service import credits_of
+from ..estate.address import flat_label
 from ..extensions import db
 from ..models import Bill, Building, ChangeLog, FieldRecord, Household, Party, Payment, Project, ReviewItem, Season
 from ..timefmt import iso_utc
@@ -40,10 +41,6 @@ def payments_since(all_seasons: list[Season], recent: list[str]) -> datetime | N
     if first is None:
         return None
     return datetime(first.starts_on.year, 5, 1, tzinfo=SHANGHAI).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def label(building: str, unit: str, room: str) -> str:
-    return f"{building}号楼{unit}单元{room}"
 
 
 def household_records(ids: list[str], all_seasons: list[Season] | None = None) -> list[dict]:
@@ -112,7 +109,7 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
     for h, building, project, owner, phone in rows:
         record = {
             "id": h.id, "version": versions.get(h.id, 0), "project": project, "building": building, "unit": h.unit,
-            "room": h.room, "label": label(building, h.unit, h.room), "owner_name": owner,
+            "room": h.room, "label": flat_label(building, h.unit, h.room), "owner_name": owner,
             "owner_initials": h.owner_initials, "phone_masked": masked_phone(phone), "area_m2": f"{h.area_m2:.2f}",
             "category": h.category, "status": h.status,
             "bills": sorted(bills[h.id], key=lambda b: order.get(b["season"], 0)),
