@@ -6,6 +6,7 @@ from sync.money import daxie, format_yuan
 
 from ..labels import label
 from ..timefmt import SHANGHAI
+from .qr import qr_data_uri
 
 
 def local_time(iso_utc: str | None) -> str:
@@ -29,5 +30,6 @@ def init_app(app):
     app.add_template_filter(daxie, "daxie")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(qr_data_uri, "qr")  # {{ n.check_url | qr }}: the check link's QR code, an <img src>
     # Ledger PDFs name methods, states and flags from the one shared table: {{ label("method", e.method) }}.
     app.add_template_global(label, "label")

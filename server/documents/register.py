@@ -7,7 +7,9 @@ A delivery is evidence for the limitation date (DOMAIN.md §3, case 10): it is r
 the notice left or posted, the receipt's "refused" box before a witness) is a demand that reached the
 debtor (留置送达) and counts; without proof it is kept as an attempt and counts for nothing.
 """
+import hmac
 import os
+import secrets
 from datetime import datetime, time, timezone
 
 import sqlalchemy as sa
@@ -16,10 +18,11 @@ from flask import current_app, render_template
 from sync.merge import SHANGHAI, advanced
 
 from ..changes import audit, begin_write, touch
+from ..company import company
 from ..errors import ApiError
-from ..estate.address import flat_label
+from ..estate.address import flat_label, masked_address
 from ..extensions import db
-from ..models import Attachment, Building, CollectionAction, Household, Project, utcnow
+from ..models import Attachment, Bill, Building, CollectionAction, Household, Project, utcnow
 from ..models.documents import Document, DocumentDelivery
 from ..timefmt import iso_utc
 from . import pdf
@@ -33,6 +36,38 @@ def _out(d: Document) -> dict:
             "created_at": iso_utc(d.created_at), "sha256": d.pdf_sha256, "template_version": d.template_version,
             "state": d.state, "delivered_on": d.delivered_on.isoformat() if d.delivered_on else None,
             "signed_at": iso_utc(d.signed_at)}
+
+
+def check_link(base_url: str, document_id: int) -> dict:
+    """What a document's snapshot gains for its QR code: a token only its printed copy carries and the public
+    page that checks it (GET /d/<id>?t=<token>). The id alone would let anyone walk the register."""
+    token = secrets.token_hex(6)
+    return {"check_token": token, "check_url": f"{base_url.rstrip('/')}/d/{document_id}?t={token}"}
+
+
+def check(document_id: int, token: str | None) -> dict:
+    """What the public check page of a document shows (no sign-in): {"state": genuine|mismatch, "shown",
+    "company"}. "shown" only with the right token: the number, date, masked address, household number,
+    seasons, the sum demanded and what of it is still owed today (live from the bills), so a payer can tell
+    a real notice from a forged one and see how to pay. A wrong id or token shows nothing of the household."""
+    token = (token or "").strip().lower()[:64]
+    d = db.session.get(Document, document_id)
+    kept = (d.data or {}).get("check_token") if d is not None else None
+    state, shown = "mismatch", None
+    if kept and hmac.compare_digest(kept.encode(), token.encode()):
+        state = "genuine"
+        h = d.data["household"]
+        seasons = [r["season"] for r in d.data["rows"]]
+        owed = db.session.scalars(sa.select(Bill.due_fen - Bill.paid_fen).where(
+            Bill.household_id == d.household_id, Bill.season_id.in_(seasons))).all()
+        shown = {"kind": d.kind, "number": d.number, "issued_on": d.data["issued_on"],
+                 "issued_on_zh": d.data["issued_on_zh"], "account_no": h.get("account_no"),
+                 "address": masked_address(h["project"], h["building"], h["unit"], h["room"]),
+                 "seasons": seasons, "demanded_fen": d.data["total_fen"], "owed_fen": sum(max(f, 0) for f in owed)}
+    particulars = company()
+    return {"document_id": document_id, "state": state, "shown": shown,
+            "company": {k: particulars[k] for k in ("name", "phone", "office_address", "office_hours", "bank_name",
+                                                    "bank_account_name", "bank_account")}}
 
 
 def listing(kind: str | None, household_id: str | None, state: str | None, page: int, per_page: int) -> dict:

@@ -1,6 +1,6 @@
 """POST /api/v1/documents/notices|lawyer-letters → 202 {job_id}; GET /api/v1/jobs/<id>[/file]; the register:
 GET /api/v1/documents[/<id>[/file]], POST /api/v1/documents/<id>/delivery and /sign."""
-from flask import Blueprint, g, send_file
+from flask import Blueprint, g, request, send_file
 
 from ..auth.service import authenticate
 from ..openapi import EXTRA
@@ -14,7 +14,8 @@ bp = Blueprint("documents", __name__, url_prefix="/api/v1")
 
 def _start(kind: str):
     body = load_json(documents_in)
-    job_id = service.start(kind, body["season"], body["household_ids"], body["project"], body["building"], g.user.id)
+    job_id = service.start(kind, body["season"], body["household_ids"], body["project"], body["building"], g.user.id,
+                           request.host_url)
     return job_created.dump({"job_id": job_id}), 202
 
 

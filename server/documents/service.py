@@ -19,14 +19,15 @@ from sync.money import daxie
 from ..changes import begin_write
 from ..company import company
 from ..errors import ApiError
+from ..estate.address import flat_label
 from ..extensions import db
 from ..models import (Account, Bill, Building, CollectionAction, Household, Party, Project, Season,
                       utcnow)
 from ..models.documents import Document, Job
 from ..models.ledger import DayClose  # noqa: F401  (one import registers every table of the area)
-from ..estate.address import flat_label
 from ..timefmt import iso_utc, shanghai_date
 from . import pdf
+from .register import check_link
 
 KINDS = {"notices": ("notice", "documents/notice.html", "催"), "lawyer_letters": ("lawyer_letter",
                                                                                  "documents/lawyer_letter.html", "律")}
@@ -54,8 +55,10 @@ def _zh(day: date) -> str:
 # --- the request --------------------------------------------------------------------------------------
 
 def start(kind: str, season_id: str, household_ids: list[str] | None, project: str | None, building: str | None,
-          user_id: int) -> str:
-    """Check the request, record a queued job and return its id; the work runs in server.jobs."""
+          user_id: int, base_url: str = "") -> str:
+    """Check the request, record a queued job and return its id; the work runs in server.jobs.
+    `base_url` is the address the request came to: the documents' check links use it when the company
+    has set no public_url."""
     if db.session.get(Season, season_id) is None:
         raise ApiError("validation_failed", {"fields": {"season": [f"unknown season: {season_id}"]}})
     if household_ids is not None:
@@ -73,8 +76,8 @@ def start(kind: str, season_id: str, household_ids: list[str] | None, project: s
                                       .order_by(Household.unit, Household.room)))
     if len(ids) > MAX_HOUSEHOLDS:
         raise ApiError("validation_failed", {"fields": {"household_ids": [f"at most {MAX_HOUSEHOLDS} per job"]}})
-    return queue(kind, {"season": season_id, "household_ids": ids, "project": project, "building": building},
-                 total=len(ids), user_id=user_id)
+    return queue(kind, {"season": season_id, "household_ids": ids, "project": project, "building": building,
+                        "base_url": base_url}, total=len(ids), user_id=user_id)
 
 
 # What each kind of job does, by Job.kind: notices and letters here; other areas register theirs
@@ -207,7 +210,8 @@ def _make(job: Job) -> None:
         else:
             snapshots.append(snap)
     db.session.commit()  # end the read; numbering takes the write lock briefly
-    documents = _number(job, doc_kind, season_id, snapshots)
+    base_url = particulars["public_url"] or job.params.get("base_url") or "http://localhost"
+    documents = _number(job, doc_kind, season_id, snapshots, base_url)
     htmls = [render_template(template, n=d.data) for d in documents]
     reported = {"last": 0}
     own = {}
@@ -235,8 +239,9 @@ def _make(job: Job) -> None:
     db.session.commit()
 
 
-def _number(job: Job, doc_kind: str, season_id: str, snapshots: list[dict]) -> list[Document]:
-    """Give each document its 文号, e.g. 京示热催字〔2026〕第000123号, from the document's row id."""
+def _number(job: Job, doc_kind: str, season_id: str, snapshots: list[dict], base_url: str) -> list[Document]:
+    """Give each document its 文号, e.g. 京示热催字〔2026〕第000123号, from the document's row id, and the
+    check link of its QR code (register.check_link), which needs that id."""
     prefix = snapshots[0]["company"]["notice_prefix" if doc_kind == "notice" else "letter_prefix"] if snapshots else ""
     begin_write()
     rows = []
@@ -250,7 +255,7 @@ def _number(job: Job, doc_kind: str, season_id: str, snapshots: list[dict]) -> l
         db.session.flush()
         n = last + k
         d.number = f"（{year}）{prefix}第{n:06d}号" if doc_kind == "lawyer_letter" else f"{prefix}〔{year}〕第{n:06d}号"
-        d.data = {**snap, "number": d.number}
+        d.data = {**snap, "number": d.number, **check_link(base_url, d.id)}
         rows.append(d)
     db.session.commit()
     return rows

@@ -39,7 +39,7 @@ def put_setting(key: str, value: dict, user_id: int) -> dict:
     try:
         fee_rules(values)
         if key == "documents":
-            company_particulars(value)
+            value = values[key] = company_particulars(value)  # kept as checked: a public_url without its trailing /
     except (ValueError, TypeError, ArithmeticError) as e:
         raise ApiError("validation_failed", {"key": key, "reason": str(e)}) from None
     row = db.session.get(Setting, key)

@@ -1,14 +1,16 @@
 """Pages without the API prefix: health, the PWA at /app/, the console at /console/, the public receipt check at
-/r/<receipt_no>."""
+/r/<receipt_no> and the public check of a notice or lawyer letter at /d/<id>."""
 import gzip
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory
 
+from ..documents import register as documents
 from ..errors import ApiError
 from ..extensions import db
 from ..receipts import service as receipts
+from ..schemas_util import id_rule
 
 bp = Blueprint("web", __name__)
 
@@ -79,6 +81,14 @@ def _locked_down(response):
 def receipt(receipt_no):
     """Tell a payer, without sign-in, whether the company has recorded the payment on this receipt."""
     return render_template("receipt.html", **receipts.check(receipt_no, request.args.get("c")))
+
+
+@bp.get(f"/d/{id_rule('document_id')}")
+def document_check(document_id):
+    """Tell a payer, without sign-in, whether a notice or lawyer letter is the company's, what of it is still
+    owed and how to pay (its QR code opens this page). Unknown id or wrong token: 404, the page says so."""
+    shown = documents.check(document_id, request.args.get("t"))
+    return render_template("document_check.html", **shown), 200 if shown["state"] == "genuine" else 404
 
 
 def init_gzip(app):

@@ -33,3 +33,22 @@ def page_png(data: bytes, name: str, page: int = 1) -> Path:
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
                     str(ARTIFACTS / name)], check=True)
     return ARTIFACTS / f"{name}.png"
+
+
+def qr_modules(data: bytes) -> set[tuple[int, int]]:
+    """The dark modules (row, column) of the QR code drawn in a one-QR PDF, read back from its drawing.
+
+    WeasyPrint draws the SVG of server/documents/qr.py as one stroke per run of dark modules in a row:
+    `x0 y+.5 m  x1 y+.5 l`, in module units. Nothing else in a notice is drawn at whole-and-a-half
+    coordinates, so the runs give the matrix back without a QR decoder (zbar is not installed here)."""
+    import re
+    import zlib
+    dark = set()
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            body = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        for x0, y, x1 in re.findall(rb"(?m)^(\d+) (\d+)\.5 m\n(\d+) \2\.5 l$", body):
+            dark |= {(int(y), x) for x in range(int(x0), int(x1))}
+    return dark

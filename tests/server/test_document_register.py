@@ -3,13 +3,19 @@ documents"; DOMAIN.md §3, case 10)."""
 import hashlib
 from datetime import date, timedelta
 
+import segno
 import sqlalchemy as sa
 
+from server.company import company
+from server.documents.qr import qr_data_uri
+from server.estate.address import masked_address
 from server.extensions import db
-from server.models import AuditLog, Household, utcnow
+from server.models import AuditLog, Bill, Household, utcnow
+from server.models.documents import Document
 from sync.arrears import add_years
 from sync.merge import posting_date
-from tests.server.pdftools import pdf_text
+from sync.money import format_yuan
+from tests.server.pdftools import page_png, pdf_pages, pdf_text, qr_modules
 from tests.server.test_documents import SEASON, a_household_owing_two_seasons, make
 from tests.server.test_sessions_and_photos import image_bytes, put
 
@@ -197,3 +203,80 @@ def test_the_queue_lists_debts_nearing_their_limitation_date_soonest_first(clien
     assert again["total"] == body["total"] - 1
     assert client.get("/api/v1/dunning/queue?within_days=-1", headers=clerk.headers).status_code == 400
     assert client.get("/api/v1/dunning/queue", headers=phone.headers).status_code == 403
+
+
+def modules_of(url: str) -> set[tuple[int, int]]:
+    """The dark modules of the QR code of `url`, as any QR reader would draw it (error correction M)."""
+    matrix = segno.make(url, error="m").matrix
+    return {(r, c) for r, row in enumerate(matrix) for c, dark in enumerate(row) if dark}
+
+
+def check_page(client, url: str):
+    """GET the check page a QR code opens, as the payer's phone does: no sign-in."""
+    path = url.split("://", 1)[1]
+    return client.get(path[path.index("/"):])
+
+
+def test_a_notices_qr_code_opens_the_payers_check_of_it_and_how_to_pay(client, clerk, tmp_path):
+    hid = a_household_owing_two_seasons()
+    job_id, job = make(client, clerk, household_ids=[hid])
+    entry = register(client, clerk, household_id=hid, kind="notice")["items"][0]
+    doc = db.session.get(Document, entry["id"])
+    token, url = doc.data["check_token"], doc.data["check_url"]
+    # no public_url set: the address the clerk's console reached the server at
+    assert url == f"http://localhost/d/{doc.id}?t={token}" and len(token) == 12
+    pdf = client.get(f"/api/v1/documents/{doc.id}/file", headers=clerk.headers).data
+    page_png(pdf, "notice-with-qr")  # test-artifacts/notice-with-qr.png, to look at
+    assert pdf_pages(pdf, tmp_path) == 1  # the QR code finds room on the notice's one page
+    assert qr_modules(pdf) == modules_of(url)  # and it is the QR code of that link (read from the drawing)
+    html = client.application.jinja_env.get_template("documents/notice.html").render(n=doc.data)
+    assert qr_data_uri(url) in html and "扫码核验" in html
+
+    r = check_page(client, url)
+    assert r.status_code == 200, r.data[:300]
+    page = r.get_data(as_text=True)
+    owed = client.get(f"/api/v1/households/{hid}", headers=clerk.headers).get_json()["balance_fen"]
+    assert owed > 0
+    assert 'data-state="genuine"' in page and "真实有效" in page and doc.number in page
+    assert f'data-owed="{owed}"' in page and f"¥{format_yuan(doc.data['total_fen'])}" in page
+    h = doc.data["household"]
+    assert h["account_no"] in page and all(s in page for s in (r["season"] for r in doc.data["rows"]))
+    assert masked_address(h["project"], h["building"], h["unit"], h["room"]) in page and h["address"] not in page
+    assert h["payer"] not in page  # the owner's name is not for anyone holding the paper
+    particulars = company()
+    for how in ("name", "phone", "office_address", "bank_name", "bank_account_name", "bank_account"):
+        assert particulars[how] in page, how
+
+    # a payment today shows at once: the page reads the bills, not the snapshot
+    bill = db.session.scalars(sa.select(Bill).where(Bill.household_id == hid, Bill.paid_fen < Bill.due_fen)
+                              .order_by(Bill.season_id)).first()
+    bill.paid_fen += 100
+    db.session.commit()
+    assert f'data-owed="{owed - 100}"' in check_page(client, url).get_data(as_text=True)
+
+    for wrong in (url.replace(token, "0" * 12), url.split("?")[0], url.replace(f"/d/{doc.id}", f"/d/{doc.id + 999}"),
+                  f"{url}x", url.replace(token, "%F0%9F%94%A5" * 20), "http://localhost/d/2147483647?t=x"):
+        r = check_page(client, wrong)
+        body = r.get_data(as_text=True)
+        assert r.status_code == 404 and "无法核验" in body, wrong
+        assert doc.number not in body and h["account_no"] not in body and "data-owed" not in body, wrong
+
+
+def test_a_public_address_that_is_not_one_is_refused(client, clerk, admin):
+    for bad in ("ftp://x", "https://x/?a=1", "not a url", "https://x/#top", "https://"):
+        r = client.put("/api/v1/admin/settings/documents", json={"value": {"public_url": bad}}, headers=admin.headers)
+        assert r.status_code == 400 and r.get_json()["error"]["code"] == "validation_failed", bad
+    r = client.put("/api/v1/admin/settings/documents", json={"value": {"public_url": "https://heat.example.cn/hl/"}},
+                   headers=admin.headers)
+    assert r.status_code == 200 and r.get_json()["value"]["public_url"] == "https://heat.example.cn/hl", r.get_json()
+    hid = a_household_owing_two_seasons()
+    make(client, clerk, "lawyer-letters", household_ids=[hid])
+    letter = db.session.get(Document, register(client, clerk, household_id=hid, kind="lawyer_letter")["items"][0]["id"])
+    url = letter.data["check_url"]
+    assert url == f"https://heat.example.cn/hl/d/{letter.id}?t={letter.data['check_token']}"
+    pdf = client.get(f"/api/v1/documents/{letter.id}/file", headers=clerk.headers).data
+    assert qr_modules(pdf) == modules_of(url)
+    page_png(pdf, "lawyer-letter-with-qr")
+    r = client.get(url.removeprefix("https://heat.example.cn/hl"))  # behind a proxy that takes the prefix off
+    assert r.status_code == 200 and "律师函" in r.get_data(as_text=True)
+
