@@ -15,7 +15,8 @@ IMPURE_FOR_SYNC = {"flask", "sqlalchemy", "flask_sqlalchemy", "marshmallow", "se
                    "psycopg", "pathlib", "logging", "io", "shutil", "tempfile", "urllib", "http"}
 OWNERS = {"weasyprint": "server/documents/pdf.py", "apscheduler": "server/jobs.py",
           "openpyxl": "server/spreadsheet.py", "PIL": "server/sync_api/attachments.py",
-          "gunicorn": "server/gunicorn_config.py", "fontTools": "server/documents/fonts.py"}
+          "gunicorn": "server/gunicorn_config.py", "fontTools": "server/documents/fonts.py",
+          "segno": "server/documents/qr.py"}
 
 
 def top_level_imports(path: Path) -> set[str]:

@@ -14,7 +14,7 @@ def test_a_nul_in_a_username_is_a_clear_400_not_a_crash(client):
 
 
 def test_a_nul_in_a_path_or_query_is_a_clear_400(client, clerk):
-    for path in ("/r/AB%00C-000001?c=x", "/api/v1/jobs/a%00b", "/api/v1/ledgers/daily?date=2026-11-2%00"):
+    for path in ("/r/AB%00C-000001?c=x", "/d/1?t=a%00b", "/api/v1/jobs/a%00b", "/api/v1/ledgers/daily?date=2026-11-2%00"):
         r = client.get(path, headers=clerk.headers)
         assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request", path
 

@@ -9,6 +9,12 @@ import re
 import pytest
 
 PUBLIC = {"auth.login", "openapi.openapi"}
+# Pages outside the API, each open without sign-in: the apps' shells, health, metrics (OFFICE.md, Operations)
+# and the payer's checks that a QR code opens: a receipt's (PROTOCOL.md, Receipts) and a notice's or lawyer
+# letter's (issue 15, item 1). A page added without a line here fails, so none is public by accident.
+PUBLIC_PAGES = {"static", "metrics.metrics", "web.healthz", "web.root", "web.app_shell", "web.console",
+                "web.receipt", "web.document_check"}
+PAYER_CHECKS = {"web.receipt": "/r/AB123-000001?c=x", "web.document_check": "/d/1?t=x"}
 EVERYONE, OFFICE, ADMIN = ("collector", "clerk", "admin"), ("clerk", "admin"), ("admin",)
 ROLES = {
     "auth.logout": EVERYONE, "auth.password": EVERYONE,
@@ -78,6 +84,17 @@ def test_each_identity_is_let_in_exactly_where_its_role_is_allowed(app, client, 
         if not ok:
             wrong.append((method, path, r.status_code, r.get_json()))
     assert not wrong, wrong
+
+
+def test_every_page_outside_the_api_is_pinned_as_public(app):
+    pages = {rule.endpoint for rule in app.url_map.iter_rules() if not rule.rule.startswith("/api/v1/")}
+    assert pages == PUBLIC_PAGES, pages ^ PUBLIC_PAGES
+
+
+@pytest.mark.parametrize("endpoint", sorted(PAYER_CHECKS))
+def test_a_payers_check_page_opens_without_sign_in_and_as_html(client, endpoint):
+    r = client.get(PAYER_CHECKS[endpoint])  # no token: a payer's phone camera
+    assert r.status_code in (200, 404) and r.mimetype == "text/html", (endpoint, r.status_code, r.data[:200])
 
 
 def _fill(rule) -> str:
