@@ -35,7 +35,7 @@ def _out(d: Document) -> dict:
     return {"id": d.id, "kind": d.kind, "number": d.number, "household_id": d.household_id, "season": d.season_id,
             "created_at": iso_utc(d.created_at), "sha256": d.pdf_sha256, "template_version": d.template_version,
             "state": d.state, "delivered_on": d.delivered_on.isoformat() if d.delivered_on else None,
-            "signed_at": iso_utc(d.signed_at)}
+            "signed_at": iso_utc(d.signed_at), "check_url": (d.data or {}).get("check_url")}
 
 
 def check_link(base_url: str, document_id: int) -> dict:

@@ -75,6 +75,7 @@ class DocumentOut(Schema):
     state = fields.String()
     delivered_on = fields.String(allow_none=True)
     signed_at = fields.String(allow_none=True)
+    check_url = fields.String(allow_none=True)  # the public check its QR code opens (GET /d/<id>?t=)
 
 
 class DocumentList(Schema):

@@ -225,6 +225,7 @@ def test_a_notices_qr_code_opens_the_payers_check_of_it_and_how_to_pay(client, c
     token, url = doc.data["check_token"], doc.data["check_url"]
     # no public_url set: the address the clerk's console reached the server at
     assert url == f"http://localhost/d/{doc.id}?t={token}" and len(token) == 12
+    assert entry["check_url"] == url  # the clerk's register shows it too
     pdf = client.get(f"/api/v1/documents/{doc.id}/file", headers=clerk.headers).data
     page_png(pdf, "notice-with-qr")  # test-artifacts/notice-with-qr.png, to look at
     assert pdf_pages(pdf, tmp_path) == 1  # the QR code finds room on the notice's one page
