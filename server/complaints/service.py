@@ -176,25 +176,15 @@ def from_phone(visits: list[dict], field_ids: dict[str, int], user_id: int, now)
     """Open a complaint for each `visit` of kind complaint, link each `follow_up` visit to its household's open
     complaint (the newest). Exactly once: a replayed operation is a duplicate and writes no field record, and
     field_record_id is unique on both tables."""
-    complaints, follow_ups = [], []
-    wanted = sorted({v["household_id"] for v in visits if v["data"].get("kind") == "follow_up"})
-    open_ = {}
-    if wanted:
-        for hid, cid in db.session.execute(sa.select(Complaint.household_id, Complaint.id).where(
-                Complaint.household_id.in_(wanted), Complaint.state == "open").order_by(Complaint.opened_at)):
-            open_[hid] = cid  # the newest wins
+    complaints = []
     for v in visits:
-        kind, data = v["data"].get("kind"), v["data"]
-        if kind == "complaint":
+        if v["data"].get("kind") == "complaint":
+            data = v["data"]
             category = data.get("category") if data.get("category") in CATEGORIES else "other"
             complaints.append({"household_id": v["household_id"], "category": category, "text": data["text"],
                                "source": "phone", "state": "open", "opened_at": v["at"], "opened_by": user_id,
                                "field_record_id": field_ids[v["op_id"]], "compensation_fen": 0,
                                "compensation_state": "none"})
-        elif kind == "follow_up" and v["household_id"] in open_:
-            follow_ups.append({"complaint_id": open_[v["household_id"]], "text": data["text"],
-                               "satisfaction": data.get("satisfaction"), "by": user_id, "at": v["at"],
-                               "field_record_id": field_ids[v["op_id"]]})
     audits = []
     if complaints:
         insert_rows(Complaint, complaints)
@@ -204,6 +194,18 @@ def from_phone(visits: list[dict], field_ids: dict[str, int], user_id: int, now)
             audits.append({"action": "complaint.opened", "entity": "complaint", "entity_id": str(cid), "before": None,
                            "after": {"household_id": hid, "source": "phone", "field_record_id": fid},
                            "user_id": user_id, "at": now})
+    # After this batch's complaints: a complaint and its 回访 may reach the server in one push.
+    wanted = sorted({v["household_id"] for v in visits if v["data"].get("kind") == "follow_up"})
+    open_ = {}
+    if wanted:
+        for hid, cid in db.session.execute(sa.select(Complaint.household_id, Complaint.id).where(
+                Complaint.household_id.in_(wanted), Complaint.state == "open")
+                .order_by(Complaint.opened_at, Complaint.id)):
+            open_[hid] = cid  # the newest wins
+    follow_ups = [{"complaint_id": open_[v["household_id"]], "text": v["data"]["text"],
+                   "satisfaction": v["data"].get("satisfaction"), "by": user_id, "at": v["at"],
+                   "field_record_id": field_ids[v["op_id"]]}
+                  for v in visits if v["data"].get("kind") == "follow_up" and v["household_id"] in open_]
     if follow_ups:
         insert_rows(ComplaintFollowUp, follow_ups)
         audits += [{"action": "complaint.follow_up", "entity": "complaint", "entity_id": str(f["complaint_id"]),
