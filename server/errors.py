@@ -93,6 +93,8 @@ CATALOGUE = {
     "admin_approval_required": (403, "此项须由管理员批准", "Only an admin may approve this"),
     "season_closed_needs_approval": (409, "该采暖季已关账，须管理员批准后才能调整账单",
                                      "This season is closed: its bill changes only with an admin's approval"),
+    # Complaints (投诉处理档案, OFFICE.md "A household's life").
+    "complaint_closed": (409, "该投诉已结案", "This complaint is already closed"),
     # Why one operation of a push was rejected (results[i].error, PROTOCOL.md, Push): the push itself
     # answers 200, so these have no HTTP status of their own.
     "malformed_operation": (None, "操作不是 JSON 对象", "The operation is not a JSON object"),

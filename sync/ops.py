@@ -16,6 +16,8 @@ from .jsontext import MAX_DEPTH, TOO_DEEP, compact, fault
 OP_TYPES = ("payment", "payment_void", "vacancy_check", "area_check", "visit", "contact_update")
 METHODS = ("cash", "wechat", "alipay", "bank_card", "transfer")
 VISIT_KINDS = ("complaint", "follow_up", "survey", "notice_delivered")
+# A complaint visit may say what it is about (OFFICE.md, Complaints); an unknown or missing one is "other".
+COMPLAINT_CATEGORIES = ("temperature", "billing", "service", "other")
 MAX_AMOUNT_FEN = 100_000_000  # a million yuan (PROTOCOL.md, Operation types)
 MAX_SEQ = 2**62  # seq is stored in a signed 64-bit column
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has kept UTC+8 without DST since 1991
@@ -262,6 +264,8 @@ def _area_check(f: _Fields):
 def _visit(f: _Fields):
     f.choice("kind", VISIT_KINDS)
     f.text("text", 2000, required=True)
+    if f.data.get("kind") == "complaint" and f.data.get("category") in COMPLAINT_CATEGORIES:
+        f.out["category"] = f.data["category"]  # optional: a phone that sends none still opens one (other)
     sat = f.data.get("satisfaction")
     if sat is not None:
         if not _is_int(sat) or not 1 <= sat <= 5:

@@ -5,7 +5,8 @@ import { prefixed } from './labels.js';
 const shared = (lang) => ({
   ...prefixed('m.', 'method', lang), ...prefixed('ps.', 'payment_state', lang), ...prefixed('flag.', 'flag', lang),
   ...prefixed('st.', 'household_status', lang), ...prefixed('dun.', 'dunning_stage', lang),
-  ...prefixed('fs.', 'flat_state', lang),
+  ...prefixed('fs.', 'flat_state', lang), ...prefixed('cc.', 'complaint_category', lang),
+  ...prefixed('cs.', 'complaint_state', lang),
 });
 
 const zh = {
@@ -33,6 +34,7 @@ const zh = {
   'h.payments': '缴费记录', 'h.nopayments': '暂无缴费', 'h.dunning': '催缴阶段', 'h.visits': '走访记录',
   'h.novisits': '暂无走访', 'h.total_balance': '合计欠费', 'h.pending': '待同步', 'h.void_pending': '作废申请待同步',
   'h.phone_pending': '新号码待同步：{0}', 'h.notfound': '本机没有这户的资料',
+  'h.complaints': '投诉', 'h.complaint_paused': '室温投诉处理中，暂停催缴',
   'act.pay': '收费', 'act.vacancy': '空置检查', 'act.area': '面积核实', 'act.visit': '走访', 'act.phone': '改电话',
   'act.void': '申请作废', 'act.receipt': '收据', 'act.back': '返回', 'act.cancel': '取消', 'act.save': '保存',
   'ps.pending': '待同步', 'ps.sent': '已上传', // phone-only states; the server's are in sync/labels.json
@@ -123,6 +125,7 @@ const en = {
   'h.payments': 'Payments', 'h.nopayments': 'No payments', 'h.dunning': 'Dunning', 'h.visits': 'Visits',
   'h.novisits': 'No visits', 'h.total_balance': 'Total owing', 'h.pending': 'pending', 'h.void_pending': 'void request pending',
   'h.phone_pending': 'New phone pending: {0}', 'h.notfound': 'This household is not on the phone',
+  'h.complaints': 'Complaints', 'h.complaint_paused': 'A temperature complaint is open: dunning is paused',
   'act.pay': 'Take payment', 'act.vacancy': 'Vacancy check', 'act.area': 'Area check', 'act.visit': 'Visit',
   'act.phone': 'Phone', 'act.void': 'Request void', 'act.receipt': 'Receipt', 'act.back': 'Back', 'act.cancel': 'Cancel',
   'act.save': 'Save',

@@ -93,3 +93,24 @@ test('the outbox says 已入账 only of money; a check or a visit the server too
   assert.equal(opStateText('duplicate', 'area_check'), '已记录（重复上传）');
   assert.equal(opStateText('rejected', 'visit'), '被拒绝');
 });
+
+test('the household card lists its complaints and says when an open temperature complaint pauses dunning', async () => {
+  const { Complaints } = await import('../src/ui/household.js');
+  const text = (v) => (v == null || typeof v === 'boolean' ? '' : typeof v !== 'object' ? String(v)
+    : Array.isArray(v) ? v.map(text).join('') : typeof v.type === 'function' ? text(v.type(v.props))
+      : text(v.props?.children));
+  const ids = (v, id) => (v == null || typeof v !== 'object' ? 0 : Array.isArray(v) ? v.reduce((n, x) => n + ids(x, id), 0)
+    : (v.props?.['data-testid'] === id ? 1 : 0) + ids(typeof v.type === 'function' ? v.type(v.props) : v.props?.children, id));
+  setLang('zh-CN');
+  assert.equal(Complaints({ list: [] }), null);
+  const open = { id: 1, category: 'temperature', state: 'open', text: '卧室16度', opened_at: '2026-12-01T02:00:00Z' };
+  const closed = { id: 2, category: 'billing', state: 'closed', text: '账单有误', opened_at: '2026-11-20T02:00:00Z' };
+  const card = Complaints({ list: [open, closed] });
+  assert.equal(ids(card, 'complaint'), 2);
+  assert.equal(ids(card, 'dunning-paused'), 1);
+  assert.match(text(card), /室温不达标.*处理中.*卧室16度.*收费问题.*已结案.*账单有误/s);
+  assert.equal(ids(Complaints({ list: [closed, { ...open, category: 'service' }] }), 'dunning-paused'), 0);
+  setLang('en');
+  assert.match(text(Complaints({ list: [open] })), /Complaints.*Temperature.*Open/s);
+  setLang('zh-CN');
+});

@@ -18,11 +18,12 @@ from sync.money import daxie
 
 from ..changes import begin_write
 from ..company import company
+from ..complaints.service import dunning_paused
 from ..errors import ApiError
 from ..estate.address import flat_label
 from ..extensions import db
-from ..models import (Account, Bill, Building, CollectionAction, Household, Party, Project, Season,
-                      utcnow)
+from ..models import (Account, Bill, Building, CollectionAction, Complaint, Household, Party, Project,
+                      Season, utcnow)
 from ..models.documents import Document, Job
 from ..models.ledger import DayClose  # noqa: F401  (one import registers every table of the area)
 from ..timefmt import iso_utc, shanghai_date
@@ -201,9 +202,13 @@ def _make(job: Job) -> None:
     now = utcnow()
     snapshots, skipped = [], []
     particulars = company()
+    # No demand while a temperature complaint is open: the household's dunning is paused (OFFICE.md, Complaints).
+    paused = set(db.session.scalars(dunning_paused().where(Complaint.household_id.in_(ids)))) if ids else set()
     for hid in ids:
-        snap = snapshot(doc_kind, hid, season_id, now, particulars)
-        if snap is None:
+        snap = None if hid in paused else snapshot(doc_kind, hid, season_id, now, particulars)
+        if hid in paused:
+            skipped.append({"household_id": hid, "reason": "complaint_open"})
+        elif snap is None:
             # no notice for a paid-up household, no letter for one whose debts are not yet overdue
             reason = "nothing_owing" if doc_kind == "notice" else "nothing_overdue"
             skipped.append({"household_id": hid, "reason": reason})

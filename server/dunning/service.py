@@ -14,6 +14,7 @@ from sync.arrears import Debt, Demand, add_years, lawyer_letter_queue, limitatio
 from sync.merge import posting_date
 from sync.rules import FeeRules
 
+from ..complaints.service import dunning_paused
 from ..errors import ApiError
 from ..estate.address import flat_label
 from ..extensions import db
@@ -72,7 +73,8 @@ def queue(within_days: int, page: int, per_page: int) -> dict:
         .join(Party, Party.id == Household.owner_id)
         # A demand only moves a limitation date later (due + N years at the earliest), so a debt can be in
         # the window only if it fell due at least N years before the window's end.
-        .where(Bill.due_fen > Bill.paid_fen, Season.due_on.is_not(None),
+        # While a temperature complaint is open the household's dunning is paused (OFFICE.md, Complaints).
+        .where(Bill.due_fen > Bill.paid_fen, Season.due_on.is_not(None), Household.id.not_in(dunning_paused()),
                Season.due_on <= add_years(today + timedelta(days=within_days), -RULES.limitation_years))).all()
     demands = _demands(sorted({r[0].household_id for r in rows})) if rows else {}
     about = {}

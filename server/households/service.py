@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from sync.receipts import masked_phone
 
+from ..complaints import service as complaints
 from ..documents.register import of_household
 from ..dunning.service import debts
 from ..errors import ApiError
@@ -119,8 +120,7 @@ def detail(household_id: str) -> dict:
                payers=_payers(h.id), bills=_bills(h.id), payments=_payments(h.id),
                adjustments=_adjustments(h.id), field_records=_field_records(h.id),
                suspensions=_suspensions(h.id), documents=of_household(h.id))
-    out["complaints"] = [_complaint(f) for f in out["field_records"]
-                         if f["kind"] == "visit" and f["data"].get("kind") == "complaint"]
+    out["complaints"] = complaints.of_household(h.id)
     out["debts"] = debts(h.id, h.dunning_stage)
     return out
 
@@ -176,16 +176,6 @@ def _field_records(household_id):
     return [{"id": f.id, "op_id": f.op_id, "kind": f.kind, "season": f.season_id, "at": iso_utc(f.at),
              "collector": user, "collector_name": name, "state": f.state, "data": f.data or {},
              "photos": list((f.data or {}).get("photo_ids") or [])} for f, user, name in rows]
-
-
-def _complaint(record: dict) -> dict:
-    """A complaint the phone recorded as a visit (a first-class complaint record comes with OFFICE.md's
-    /complaints): its text, when, by whom, and the review item's state."""
-    item = db.session.scalar(sa.select(ReviewItem).join(FieldRecord, FieldRecord.id == ReviewItem.field_record_id)
-                             .where(FieldRecord.id == record["id"], ReviewItem.kind == "complaint"))
-    return {"field_record_id": record["id"], "at": record["at"], "collector": record["collector"],
-            "text": record["data"].get("text"), "satisfaction": record["data"].get("satisfaction"),
-            "state": "closed" if item is not None and item.state == "resolved" else "open"}
 
 
 def _suspensions(household_id):

@@ -10,3 +10,4 @@ from .review import ReviewItem  # noqa: F401
 from .changes import ChangeLog, AuditLog, Meta  # noqa: F401
 from .ledger import DayClose, CashHandover  # noqa: F401
 from .documents import Job, Document, DocumentDelivery, ScheduleRun  # noqa: F401
+from .complaints import Complaint, ComplaintFollowUp  # noqa: F401

@@ -15,6 +15,7 @@ from sync.jsontext import INVALID_TEXT, TOO_DEEP, ascii_text, fault
 from sync.ops import Op, OpError, payload_hash, payload_text, valid_op_id, valid_seq
 
 from ..changes import EncodedJSON, audit_rows, execute_rows, insert_rows, touch
+from ..complaints.service import from_phone as complaints_from_phone
 from ..config import JSON_TEXT
 from ..documents.register import delivered_by_phone
 from ..errors import message
@@ -24,6 +25,7 @@ from ..models import (Allocation, Assignment, Bill, CollectionAction, FieldRecor
                       Payment, Quarantine, ReviewItem, Season)
 
 log = logging.getLogger(__name__)
+COMPLAINT_VISITS = ("complaint", "follow_up")
 _OP, _PAY, _HH, _BILL, _SEASON, _ASSIGN = (
     m.__table__ for m in (Operation, Payment, Household, Bill, Season, Assignment))
 
@@ -359,6 +361,10 @@ class Batch:
             q = _reads(s.connection())
             field_ids = dict(s.connection().execute(
                 q.field_ids, {"ids": q.values([f["op_id"] for f in self.fields])}).all())
+            # A complaint visit opens a complaint, a follow-up visit is its 回访 (OFFICE.md "A household's life").
+            visits = [f for f in self.fields if f["kind"] == "visit" and f["data"].get("kind") in COMPLAINT_VISITS]
+            if visits:
+                complaints_from_phone(visits, field_ids, self.user_id, self.now)
         for op_id in self.void_requested_in_batch:
             self.audits.append({"action": "payment.void_requested", "entity": "payment",
                                 "entity_id": str(payment_ids[op_id]), "before": {"state": "recorded"},

@@ -102,6 +102,8 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
         if len(visits[v.household_id]) < 3:
             visits[v.household_id].append({"kind": v.kind, "at": iso_utc(v.at),
                                            "finding": (v.data or {}).get("finding") or (v.data or {}).get("kind")})
+    from ..complaints.service import for_cards  # it labels its lists with label() above
+    complaints = for_cards(ids)
     credits = credits_of(ids)  # 预存: the phone's 楼盘表 shows it (sync/grid.py); sent only when there is some
     out = []
     # Neighbours next to each other: similar records compress better in the gzipped page (issue 3, Speed).
@@ -120,5 +122,7 @@ def household_records(ids: list[str], all_seasons: list[Season] | None = None) -
             record["visits"] = visits[h.id]
         if h.id in credits:
             record["credit_fen"] = credits[h.id]
+        if complaints.get(h.id):  # optional, sent only when there is one: old clients ignore it
+            record["complaints"] = complaints[h.id]
         out.append(record)
     return out

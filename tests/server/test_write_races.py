@@ -142,6 +142,12 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
             call(server, "POST", f"/api/v1/suspensions/{sid}/approve", {"reason": "race"}, token=clerk)
         return sid
 
+    def complaint():
+        """A complaint on one of c01's flats, opened for the follow-up and the close to work on."""
+        status, body = call(server, "POST", "/api/v1/complaints", {"household_id": c01.households[7],
+                            "category": "temperature", "text": "race"}, token=clerk)
+        return body["id"] if status == 201 else 2**31 - 1
+
     season_year = iter(range(2030, 2030 + ROUNDS))
     calls = {
         "auth.login": lambda i: call(server, "POST", "/api/v1/auth/login",
@@ -195,6 +201,12 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
                                              {"reason": "race test"}, token=clerk),
         "suspensions.end": lambda i: call(server, "POST", f"/api/v1/suspensions/{suspension(i, 2, True)}/end",
                                           {"from": "2027-01-10", "reason": "race test"}, token=clerk),
+        "complaints.open_complaint": lambda i: call(server, "POST", "/api/v1/complaints", {
+            "household_id": c01.households[8], "category": "service", "text": "race test"}, token=clerk),
+        "complaints.follow_up": lambda i: call(server, "POST", f"/api/v1/complaints/{complaint()}/follow-ups",
+                                               {"text": "race test", "satisfaction": 4}, token=clerk),
+        "complaints.close": lambda i: call(server, "POST", f"/api/v1/complaints/{complaint()}/close",
+                                           {"resolution": "race test", "compensation_fen": 100 * i}, token=admin),
         "documents.lawyer_letters": lambda i: call(server, "POST", "/api/v1/documents/lawyer-letters", {
             "season": "2025-2026", "household_ids": c01.households[:2]}, token=clerk),
         "documents.sign": lambda i: call(server, "POST", f"/api/v1/documents/{a_document('lawyer_letter')}/sign",

@@ -116,6 +116,7 @@ export function HouseholdCard({ id }) {
           ${(p.local || p.mine) && ['recorded', 'sent', 'pending', 'held'].includes(p.state) && !p.void_pending
             && html` · <a class="link" onClick=${() => requestVoid(p)}>${t('act.void')}</a>`}</div>
       </li>`)}</ul>`}
+    <${Complaints} list=${h.complaints || []} />
     <h2>${t('h.visits')}</h2>
     ${h.local.length + serverVisits.length === 0 ? html`<p class="empty">${t('h.novisits')}</p>` : html`<ul class="events">
       ${[...h.local].reverse().map((rec) => html`<${LocalEvent} rec=${rec} />`)}
@@ -124,4 +125,18 @@ export function HouseholdCard({ id }) {
         ${v.text || ''}</li>`)}
     </ul>`}
   <//>`;
+}
+
+/** The household's complaints as the server sent them (PROTOCOL.md Pull, optional `complaints`): open ones
+ * first; an open temperature complaint pauses dunning (OFFICE.md), so the collector does not press for money. */
+export function Complaints({ list }) {
+  if (!list.length) return null;
+  const paused = list.some((c) => c.state === 'open' && c.category === 'temperature');
+  return html`<h2>${t('h.complaints')}</h2>
+    ${paused && html`<p class="hint" data-testid="dunning-paused">${t('h.complaint_paused')}</p>`}
+    <ul class="events" data-testid="complaints">
+      ${list.map((c) => html`<li data-testid="complaint"><span class="when">${c.opened_at ? shanghaiDateTime(c.opened_at) : ''}</span>
+        <b>${tOr(`cc.${c.category}`, c.category || '')}</b> <${Badge} kind=${c.state === 'open' ? 'pending' : 'ok'}>${tOr(`cs.${c.state}`, c.state || '')}<//>
+        ${c.text || ''}</li>`)}
+    </ul>`;
 }
