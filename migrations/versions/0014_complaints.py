@@ -4,8 +4,8 @@ A complaint is kept from opening to closing with its resolution, the owner's sat
 compensation (proposed by a clerk, approved by an admin); each follow-up (回访) beside it. A complaint or
 follow-up from a phone's visit names its field record, once (unique): a replayed push never opens two.
 
-Revision ID: 0016
-Revises: 0013 (re-chained on merge)
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-04 11:09:32
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
