@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ..changes import audit, audit_rows, begin_write, insert_rows, touch
 from ..errors import ApiError
+from ..estate.address import flat_label
 from ..extensions import db
 from ..models import (Building, Complaint, ComplaintFollowUp, Household, Project, Season, User, utcnow)
 from ..timefmt import day_end_utc, day_start_utc, iso_utc
@@ -102,11 +103,10 @@ def get(complaint_id: int) -> dict:
 
 
 def _where(household_id: str) -> tuple:
-    from ..sync_api.records import label  # records imports this module: the card's complaints
     building, project, h = db.session.execute(
         sa.select(Building.name, Project.name, Household).join(Household, Household.building_id == Building.id)
         .join(Project, Project.id == Building.project_id).where(Household.id == household_id)).one()
-    return label(building, h.unit, h.room), project
+    return flat_label(building, h.unit, h.room), project
 
 
 def listing(state, project, household_id, page: int, per_page: int) -> dict:
@@ -120,11 +120,10 @@ def listing(state, project, household_id, page: int, per_page: int) -> dict:
         query = query.where(Project.name == project)
     if household_id:
         query = query.where(Complaint.household_id == household_id[:36])
-    from ..sync_api.records import label
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.with_only_columns(Complaint.id).subquery()))
     rows = db.session.execute(query.order_by(Complaint.opened_at.desc(), Complaint.id.desc())
                               .limit(per_page).offset((page - 1) * per_page)).all()
-    return {"items": [out(c, None, (label(b, unit, room), p)) for c, b, p, unit, room in rows], "total": total}
+    return {"items": [out(c, None, (flat_label(b, unit, room), p)) for c, b, p, unit, room in rows], "total": total}
 
 
 def follow_up(complaint_id: int, text: str, satisfaction: int | None, user: User) -> dict:
