@@ -41,7 +41,7 @@ RECEIPT_PREFIX = "TF"
 def out(r: Refund) -> dict:
     """A refund as the API and the household page show it."""
     ids = [i for i in (r.proposed_by, r.decided_by, r.paid_by) if i]
-    names = dict(db.session.execute(sa.select(User.id, User.username).where(User.id.in_(ids)))) if ids else {}
+    names = dict(db.session.execute(sa.select(User.id, User.username).where(User.id.in_(ids))).all()) if ids else {}
     return {"id": r.id, "household_id": r.household_id, "season": r.season_id, "bill_id": r.bill_id, "kind": r.kind,
             "days": r.days, "area_m2": None if r.area_m2 is None else str(r.area_m2),
             "ratio": None if r.ratio is None else str(r.ratio), "amount_fen": r.amount_fen, "state": r.state,

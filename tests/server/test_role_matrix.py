@@ -34,11 +34,13 @@ ROLES = {
     "imports.households_template": OFFICE, "households.export": OFFICE,
     "households.area": OFFICE, "suspensions.apply": OFFICE, "suspensions.approve": OFFICE,
     "suspensions.reject": OFFICE, "suspensions.end": OFFICE,
+    "refunds.propose": OFFICE, "refunds.list_refunds": OFFICE, "refunds.approve": OFFICE, "refunds.reject": OFFICE,
+    "refunds.pay": OFFICE,
 }
 PATH_VALUES = {"sha256": "0" * 64, "item_id": "1", "device_id": "00000000-0000-0000-0000-000000000000",
                "username": "c05", "key": "suspension", "season_id": "2026-2027", "job_id": "nope",
                "household_id": "nope", "building_id": "1", "document_id": "1", "handover_id": "1",
-               "project_id": "1", "suspension_id": "1"}
+               "project_id": "1", "suspension_id": "1", "refund_id": "1"}
 
 
 def api_routes(app):
