@@ -11,7 +11,7 @@ from server.extensions import db
 from server.models import AuditLog, BillAdjustment, Payment, Refund, utcnow
 from server.models.ledger import DayClose
 from sync.merge import posting_date
-from sync.money import refund_low_temp_fen
+from sync.money import refund_low_temp_fen, refund_no_heat_fen
 from tests.invariants import check_invariants
 from tests.server.test_suspensions import FULL, OPEN, bill, example_flat, post
 
@@ -187,6 +187,27 @@ def test_an_overpayment_refunds_the_credit_and_nothing_more(client, clerk, phone
     assert credit_of(hid) == 0
     status, none = propose(client, clerk, hid, kind="overpayment", reason="再退")
     assert (status, none["error"]["code"]) == (409, "nothing_to_refund")
+    # the Excel 日帐 names the line from the one label table, as a negative number of yuan
+    from tests.server.test_ledger_xlsx import book, column
+    ws = book(client, clerk, "daily", date=today().isoformat())["日帐"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, column(ws, "收据号")).value == paid["receipt_no"])
+    amount = ws.cell(row, column(ws, "金额(元)"))
+    assert (ws.cell(row, column(ws, "类型")).value, amount.value, amount.number_format) == ("退费", -50, "#,##0.00")
+
+
+def test_a_closed_seasons_bill_is_lowered_by_a_refund_only_with_an_admins_approval(client, clerk, admin, phone):
+    hid = paid_flat(client, clerk, phone)
+    closed = "2025-2026"
+    due = bill(hid, closed).due_fen
+    status, body = propose(client, clerk, hid, kind="no_heat", days=5, season=closed)
+    assert status == 201, body
+    assert body["amount_fen"] == refund_no_heat_fen(due, 121, 5) > 0  # 2025-11-15 … 2026-03-15: 121 days
+    status, refused = decide(client, clerk, body["id"], "approve", reason="批准")
+    assert (status, refused["error"]["code"]) == (409, "season_closed_needs_approval")
+    assert bill(hid, closed).due_fen == due
+    status, approved = decide(client, admin, body["id"], "approve", reason="经理批准，已关账季退费")
+    assert status == 200 and approved["decided_by"] == "admin"
+    assert bill(hid, closed).due_fen == due - body["amount_fen"]
 
 
 def test_receipt_numbers_of_payouts_follow_one_sequence(client, clerk, phone):
