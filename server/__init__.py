@@ -33,9 +33,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .imports.routes import bp as imports_bp
     from .suspensions.routes import bp as suspensions_bp
     from .complaints.routes import bp as complaints_bp
+    from .refunds.routes import bp as refunds_bp
 
     for bp in (auth_bp, sync_bp, review_bp, admin_bp, web_bp, openapi_bp, fees_bp, users_bp, audit_bp,
-               households_bp, estate_bp, dunning_bp, imports_bp, suspensions_bp, complaints_bp):
+               households_bp, estate_bp, dunning_bp, imports_bp, suspensions_bp, complaints_bp, refunds_bp):
         app.register_blueprint(bp)
     from . import documents, jobs, ledgers
     ledgers.init_app(app)

@@ -95,6 +95,14 @@ CATALOGUE = {
                                      "This season is closed: its bill changes only with an admin's approval"),
     # Complaints (投诉处理档案, OFFICE.md "A household's life").
     "complaint_closed": (409, "该投诉已结案", "This complaint is already closed"),
+    # 退费 (DOMAIN.md §1, §8(d) cases 6 and 9).
+    "temperature_records_missing": (409, "该采暖季没有双方签字（或拒签有见证）的室温检测记录，不能按低温退费；"
+                                    "如业主以低温为由拒缴，诉讼风险高", "No signed room-temperature records for this "
+                                    "season, so no low-temperature refund; an owner refusing to pay over low "
+                                    "temperature is a high litigation risk"),
+    "nothing_to_refund": (409, "没有可退的金额", "There is nothing to refund"),
+    "refund_exceeds_credit": (409, "退费金额超过可退金额（预存）", "The refund exceeds what can be refunded (credit)"),
+    "refund_state": (409, "退费当前状态不允许此操作", "The refund's state does not allow this"),
     # Why one operation of a push was rejected (results[i].error, PROTOCOL.md, Push): the push itself
     # answers 200, so these have no HTTP status of their own.
     "malformed_operation": (None, "操作不是 JSON 对象", "The operation is not a JSON object"),

@@ -214,7 +214,8 @@ def decide_void(op: Op, hh: HouseholdState, ctx: Context, target_household: str 
 
 
 def decide_field(op: Op, hh: HouseholdState, ctx: Context) -> Decision:
-    """vacancy_check, area_check, visit, contact_update: recorded evidence, review items for anomalies."""
+    """vacancy_check, area_check, visit, contact_update, temperature_check: recorded evidence, review items for
+    anomalies (a temperature_check is kept as it is, for a low-temperature refund: DOMAIN.md case 9)."""
     at, skewed = corrected_time(op, ctx)
     flags = _common_flags(hh, at, skewed, ctx)
     d = Decision("held" if ctx.device_revoked else "applied", flags=flags, collected_at=at)

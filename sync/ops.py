@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from .jsontext import MAX_DEPTH, TOO_DEEP, compact, fault
 
-OP_TYPES = ("payment", "payment_void", "vacancy_check", "area_check", "visit", "contact_update")
+OP_TYPES = ("payment", "payment_void", "vacancy_check", "area_check", "visit", "contact_update", "temperature_check")
 METHODS = ("cash", "wechat", "alipay", "bank_card", "transfer")
 VISIT_KINDS = ("complaint", "follow_up", "survey", "notice_delivered")
 # A complaint visit may say what it is about (OFFICE.md, Complaints); an unknown or missing one is "other".
@@ -21,6 +21,7 @@ COMPLAINT_CATEGORIES = ("temperature", "billing", "service", "other")
 MAX_AMOUNT_FEN = 100_000_000  # a million yuan (PROTOCOL.md, Operation types)
 MAX_SEQ = 2**62  # seq is stored in a signed 64-bit column
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has kept UTC+8 without DST since 1991
+MAX_ROOMS, MAX_READINGS = 10, 20  # temperature_check: rooms of one flat, readings of one room
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SEASON = re.compile(r"^\d{4}-\d{4}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
@@ -283,8 +284,72 @@ def _contact_update(f: _Fields):
     f.out["phone"] = phone.strip()
 
 
+def _decimal(value, low: Decimal, high: Decimal, places: int) -> Decimal | None:
+    """A decimal string within low..high with at most `places` decimals, else None (a float is refused)."""
+    try:
+        number = Decimal(value) if isinstance(value, str) and len(value) <= 12 else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or not low <= number <= high or number.as_tuple().exponent < -places:
+        return None
+    return number
+
+
+def _room(f: _Fields, i: int, room) -> dict | None:
+    where = f"rooms[{i}]"
+    if not isinstance(room, dict):
+        return f.fail("invalid_field", where)
+    name = room.get("room")
+    if not isinstance(name, str) or not name.strip() or len(name) > 40:
+        return f.fail("missing_field" if not name else "invalid_field", f"{where}.room", max_length=40)
+    area = _decimal(room.get("area_m2"), Decimal("0.01"), Decimal("99999.99"), 2)
+    if area is None:
+        return f.fail("invalid_field", f"{where}.area_m2")
+    readings = room.get("readings")
+    if not isinstance(readings, list) or not 1 <= len(readings) <= MAX_READINGS:
+        return f.fail("invalid_field", f"{where}.readings", min=1, max=MAX_READINGS)
+    out = []
+    for k, reading in enumerate(readings):
+        at = parse_time(reading.get("at")) if isinstance(reading, dict) else None
+        if at is None:
+            return f.fail("invalid_field", f"{where}.readings[{k}].at")
+        value = _decimal(reading.get("value_c"), Decimal("-20"), Decimal("40"), 2)
+        if value is None:
+            return f.fail("invalid_field", f"{where}.readings[{k}].value_c", min=-20, max=40)
+        out.append({"at": reading["at"], "value_c": str(value)})
+    return {"room": name.strip(), "area_m2": str(area.quantize(Decimal("0.01"))), "readings": out}
+
+
+def _temperature_check(f: _Fields):
+    """室温检测记录 (DOMAIN.md §7, case 9): evidence for a low-temperature refund only when the owner signed
+    it, or refused to and a witness saw the reading; an unsigned reading proves nothing, so it is refused."""
+    rooms = f.data.get("rooms")
+    if rooms is None:
+        return f.fail("missing_field", "rooms")
+    if not isinstance(rooms, list) or not 1 <= len(rooms) <= MAX_ROOMS:
+        return f.fail("invalid_field", "rooms", min=1, max=MAX_ROOMS)
+    checked = [_room(f, i, room) for i, room in enumerate(rooms)]
+    if f.error:
+        return
+    f.out["rooms"] = checked
+    outdoor = f.data.get("outdoor_mean_c")
+    if outdoor is not None:
+        value = _decimal(outdoor, Decimal("-50"), Decimal("50"), 2)
+        if value is None:
+            return f.fail("invalid_field", "outdoor_mean_c", min=-50, max=50)
+        f.out["outdoor_mean_c"] = str(value)
+    f.boolean("signed", required=True)
+    f.boolean("refused")
+    f.text("witness", 50)
+    if f.error:
+        return
+    if not f.out["signed"] and not (f.out.get("refused") and f.out.get("witness")):
+        f.fail("invalid_field", "signed", rule="signed, or refused with a witness")
+
+
 _READERS = {"payment": _payment, "payment_void": _payment_void, "vacancy_check": _vacancy_check,
-            "area_check": _area_check, "visit": _visit, "contact_update": _contact_update}
+            "area_check": _area_check, "visit": _visit, "contact_update": _contact_update,
+            "temperature_check": _temperature_check}
 
 
 def _too_deep(raw: dict) -> bool:

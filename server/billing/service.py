@@ -42,16 +42,24 @@ def allocate_payment(payment: Payment, amount_fen: int, rule_season: str | None,
 _LIVE = ("recorded", "void_requested")
 
 
+def _brought(which):
+    """The journal entries that make a household's credit: its live payments, less the refunds paid out to it
+    (退费, a negative entry allocated to no bill: OFFICE.md "A household's life")."""
+    return sa.and_(which, sa.or_(sa.and_(Payment.kind == "payment", Payment.state.in_(_LIVE)),
+                                 sa.and_(Payment.kind == "refund", Payment.state == "recorded")))
+
+
 def credits_of(household_ids: list[str]) -> dict[str, int]:
     """预存 of each household that has some: what its live payments brought beyond the bills they were
-    allocated to (DESIGN.md inv. 3). Two grouped queries for any number of households (in pieces, as the
-    bound parameters of one statement are limited)."""
+    allocated to, less what was refunded (DESIGN.md inv. 3). Two grouped queries for any number of households
+    (in pieces, as the bound parameters of one statement are limited)."""
     out: dict[str, int] = {}
     for k in range(0, len(household_ids), 5000):
         ids = household_ids[k:k + 5000]
         live = sa.and_(Payment.household_id.in_(ids), Payment.kind == "payment", Payment.state.in_(_LIVE))
         paid = dict(db.session.execute(sa.select(Payment.household_id, fen_sum(Payment.amount_fen))
-                                       .where(live).group_by(Payment.household_id)).all())
+                                       .where(_brought(Payment.household_id.in_(ids)))
+                                       .group_by(Payment.household_id)).all())
         allocated = dict(db.session.execute(sa.select(Payment.household_id, fen_sum(Allocation.amount_fen))
                                             .join(Allocation, Allocation.payment_id == Payment.id)
                                             .where(live).group_by(Payment.household_id)).all())
@@ -63,9 +71,9 @@ def credits_of(household_ids: list[str]) -> dict[str, int]:
 
 
 def credit_of(household_id: str) -> int:
-    """预存: what the household's live payments brought beyond the bills they were allocated to."""
+    """预存: what the household's live payments brought beyond the bills they were allocated to, less refunds."""
     paid = db.session.scalar(sa.select(fen_sum(Payment.amount_fen)).where(
-        Payment.household_id == household_id, Payment.kind == "payment", Payment.state.in_(_LIVE))) or 0
+        _brought(Payment.household_id == household_id))) or 0
     allocated = db.session.scalar(sa.select(fen_sum(Allocation.amount_fen))
                                   .join(Payment, Payment.id == Allocation.payment_id).where(
         Payment.household_id == household_id, Payment.kind == "payment", Payment.state.in_(_LIVE))) or 0

@@ -58,6 +58,7 @@ class HouseholdDetail(HouseholdRow):
     adjustments = fields.List(fields.Dict())
     field_records = fields.List(fields.Dict())
     suspensions = fields.List(fields.Dict())
+    refunds = fields.List(fields.Dict())  # 退费, as GET /api/v1/refunds lists them
     complaints = fields.List(fields.Dict())
     documents = fields.List(fields.Dict())
     debts = fields.List(fields.Dict())

@@ -18,6 +18,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import (Account, Assignment, Bill, BillAdjustment, Building, FieldRecord,
                       Household, Party, Payment, Project, ReviewItem, Season, SuspensionApplication, User)
+from ..refunds import service as refunds
 from ..suspensions import service as suspensions
 from ..estate.address import flat_label
 from ..timefmt import iso_utc
@@ -119,7 +120,7 @@ def detail(household_id: str) -> dict:
                        for name in owner.split("、")],
                payers=_payers(h.id), bills=_bills(h.id), payments=_payments(h.id),
                adjustments=_adjustments(h.id), field_records=_field_records(h.id),
-               suspensions=_suspensions(h.id), documents=of_household(h.id))
+               suspensions=_suspensions(h.id), refunds=refunds.of_household(h.id), documents=of_household(h.id))
     out["complaints"] = complaints.of_household(h.id)
     out["debts"] = debts(h.id, h.dunning_stage)
     return out

@@ -18,7 +18,6 @@ from ..timefmt import shanghai
 BOLD = Font(bold=True)
 COUNT = "#,##0"
 DAY, TIME = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
-_KIND = {"payment": "收款", "reversal": "冲正"}
 _STATE = {"recorded": "", "void_requested": "申请作废", "voided": "作废", "held": "待审"}
 
 
@@ -100,7 +99,7 @@ def daily(ledger: dict) -> bytes:
             Col("缴费季"), Col("冲正原入账日", DAY, width=14)]
     rows = [[e["receipt_no"], e["label"], e["project"], e["collector"], label("method", e["method"]),
              _yuan(e["amount_fen"]), _time(e["collected_at"]), _day(e["posted_on"]), "补录" if e["late"] else "",
-             _KIND.get(e["kind"], e["kind"]), _STATE.get(e["state"], e["state"]), e.get("season"),
+             label("entry_kind", e["kind"]), _STATE.get(e["state"], e["state"]), e.get("season"),
              _day(e.get("reverses_posted_on"))]
             for e in ledger["entries"]]
     _sheet(wb, "日帐", cols, rows, first=True)

@@ -2,7 +2,7 @@
 from .base import fen_sum, utcnow  # noqa: F401
 from .people import User, Device, ConsoleSession, LoginAttempt, Assignment  # noqa: F401
 from .estate import Project, Building, Household, Party, Account  # noqa: F401
-from .billing import Season, RateRule, Setting, Bill, BillAdjustment, SuspensionApplication  # noqa: F401
+from .billing import Season, RateRule, Setting, Bill, BillAdjustment, SuspensionApplication, Refund  # noqa: F401
 from .journal import Payment, Allocation  # noqa: F401
 from .operations import Operation, Quarantine, SyncSession, DeviceSeq  # noqa: F401
 from .field import FieldRecord, CollectionAction, Attachment  # noqa: F401

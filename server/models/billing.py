@@ -1,4 +1,4 @@
-"""Seasons, rate rules, settings, bills (应收), their adjustments and suspension applications (报停)."""
+"""Seasons, rate rules, settings, bills (应收), their adjustments, suspension applications (报停) and refunds (退费)."""
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -69,7 +69,7 @@ class BillAdjustment(Model):
     __tablename__ = "bill_adjustment"
     id: Mapped[int] = mapped_column(primary_key=True)
     bill_id: Mapped[int] = mapped_column(sa.ForeignKey("bill.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(20))  # area_fix | vacancy_grant | vacancy_revoke | refund | write_off
+    kind: Mapped[str] = mapped_column(sa.String(20))  # area_fix | vacancy_grant | vacancy_revoke | refund_no_heat | refund_temp | write_off
     before_fen: Mapped[int] = mapped_column(sa.BigInteger)
     after_fen: Mapped[int] = mapped_column(sa.BigInteger)
     reason: Mapped[str] = mapped_column(sa.String(500))
@@ -99,3 +99,33 @@ class SuspensionApplication(Model):
     decision_reason: Mapped[str | None] = mapped_column(sa.String(500))
     ended_on: Mapped[date | None]  # 恢复供热: heat back from this day
     review_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("review_item.id"))
+
+
+class Refund(Model):
+    """退费 (DOMAIN.md §1 refund formulas, §8(d) cases 6 and 9; OFFICE.md "A household's life"): proposed,
+    then approved or rejected, then paid out. The original payment is never edited: a no-heat or
+    low-temperature refund lowers the bill through a BillAdjustment, and the payout is a journal entry of kind
+    "refund" (negative) on the day it was paid."""
+    __tablename__ = "refund"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[str] = mapped_column(sa.ForeignKey("household.id"), index=True)
+    season_id: Mapped[str] = mapped_column(sa.ForeignKey("season.id"))
+    bill_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bill.id"))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # no_heat | low_temperature | overpayment | suspension
+    days: Mapped[int | None]
+    area_m2: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 2))
+    ratio: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 4))
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    state: Mapped[str] = mapped_column(sa.String(10), default="proposed")  # proposed|approved|paid|rejected
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    proposed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    method: Mapped[str | None] = mapped_column(sa.String(12))
+    paid_on: Mapped[date | None]
+    paid_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    receipt_no: Mapped[str | None] = mapped_column(sa.String(12), unique=True)  # TF000001, TF000002…
+    adjustment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bill_adjustment.id"))
+    payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payment.id"))  # the payout's journal entry
+    created_at: Mapped[datetime] = created_at()

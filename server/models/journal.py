@@ -15,7 +15,7 @@ class Payment(Model):
     __tablename__ = "payment"
     __table_args__ = (sa.Index("ix_payment_household_collected", "household_id", "collected_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(10), default="payment")  # payment | reversal
+    kind: Mapped[str] = mapped_column(sa.String(10), default="payment")  # payment | reversal | refund
     op_id: Mapped[str | None] = mapped_column(sa.String(36), unique=True)
     household_id: Mapped[str] = mapped_column(sa.ForeignKey("household.id"))
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)

@@ -42,11 +42,14 @@ ROLES = {
     "suspensions.reject": OFFICE, "suspensions.end": OFFICE,
     "complaints.open_complaint": OFFICE, "complaints.list_complaints": OFFICE, "complaints.complaint": OFFICE,
     "complaints.follow_up": OFFICE, "complaints.close": OFFICE, "complaints.satisfaction": OFFICE,
+    "refunds.propose": OFFICE, "refunds.list_refunds": OFFICE, "refunds.approve": OFFICE, "refunds.reject": OFFICE,
+    "refunds.pay": OFFICE,
 }
 PATH_VALUES = {"sha256": "0" * 64, "item_id": "1", "device_id": "00000000-0000-0000-0000-000000000000",
                "username": "c05", "key": "suspension", "season_id": "2026-2027", "job_id": "nope",
                "household_id": "nope", "building_id": "1", "document_id": "1", "handover_id": "1",
-               "project_id": "1", "suspension_id": "1", "complaint_id": "1"}
+               "project_id": "1", "suspension_id": "1", "complaint_id": "1",
+               "refund_id": "1"}
 
 
 def api_routes(app):

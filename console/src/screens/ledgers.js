@@ -65,6 +65,7 @@ export function Daily() {
     { title: t('lg.time'), cell: (e) => bjTime(e.collected_at) },
     { title: t('lg.note'), cell: (e) => html`${e.late ? html`<span class="badge warn">${t('lg.late')}</span>` : null}
       ${e.kind === 'reversal' ? html`<span class="badge bad">${t('lg.reversal')}</span>` : null}
+      ${e.kind === 'refund' ? html`<span class="badge warn">${label('entry_kind', 'refund')}</span>` : null}
       ${e.kind === 'reversal' && e.reverses_posted_on && e.reverses_posted_on !== e.posted_on
         ? html`<${Link} to="daily" query=${{ date: e.reverses_posted_on }}>${t('lg.reverses', e.reverses_posted_on)}</${Link}>` : null}
       ${e.state && e.state !== 'recorded' ? html`<${Badge} kind="payment_state" code=${e.state} />` : null}` },
