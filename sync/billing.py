@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sync.money import bill_due_fen, parse_area
-from sync.rules import Approval, require_approval_if_closed, require_date
+from sync.money import bill_due_fen, parse_area, refund_no_heat_fen
+from sync.rules import Approval, Season, require_approval_if_closed, require_date
 
 __all__ = [
     "Account",
     "AreaCorrection",
     "ArrearsAgreement",
     "correct_area",
+    "opening_due_fen",
     "payer_of_record",
 ]
 
@@ -83,6 +84,22 @@ def payer_of_record(
         # Overlapping contracts are a data error a clerk must fix, not something to guess.
         raise ValueError(f"{len(covering)} accounts overlap on {issued_on.isoformat()}")
     return covering[0].party
+
+
+def opening_due_fen(season_due_fen: int, season: Season, opened_on: date) -> int:
+    """What a flat opened (开通) during a season owes for it: the season fee less the days before its heat
+    came, counted by the no-heat formula (season fee ÷ legal days × days, DOMAIN.md §1), so that a flat
+    opened on the first day owes the whole season and one day before the last owes one day's heat.
+
+    Opened before the season: the whole fee. Opened after its last day: the season is not its to pay.
+    """
+    require_date("opened_on", opened_on)
+    if isinstance(season_due_fen, bool) or not isinstance(season_due_fen, int) or season_due_fen < 0:
+        raise ValueError("season_due_fen must be a non-negative int")
+    if opened_on > season.ends_on:
+        raise ValueError(f"{opened_on.isoformat()} is after the last day of {season.code}")
+    days_without = max(0, (opened_on - season.starts_on).days)
+    return season_due_fen - refund_no_heat_fen(season_due_fen, season.legal_days, days_without)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from sync.billing import Account, ArrearsAgreement, correct_area, payer_of_record
+from sync.billing import Account, ArrearsAgreement, correct_area, opening_due_fen, payer_of_record
 from sync.money import OpenBill, allocate, bill_due_fen
-from sync.rules import Approval, ApprovalRequired
+from sync.rules import Approval, ApprovalRequired, Season
 
 SELLER_AND_BUYER = [
     Account("seller", date(2015, 6, 1), date(2025, 1, 10)),
@@ -155,3 +155,24 @@ def test_a_rate_change_between_seasons_leaves_old_bills_at_the_old_rate():
     old_bill = bill_due_fen(Decimal("85.60"), "24")   # computed once, stored as fen
     new_bill = bill_due_fen(Decimal("85.60"), "26")
     assert (old_bill, new_bill) == (205440, 222560)
+
+
+SEASON = Season("2026-2027", date(2026, 11, 15), date(2027, 3, 15))
+
+
+@pytest.mark.parametrize(
+    "opened_on, due",
+    [
+        (date(2026, 10, 1), 205440),     # opened before the season: the whole fee
+        (date(2026, 11, 15), 205440),    # on its first day: the whole fee
+        (date(2026, 11, 25), 205440 - 16979),  # ten days without heat, the case-6 formula: 16,979 less
+        (date(2027, 3, 15), 1698),       # the last day: one day's heat (205,440 ÷ 121, half up)
+    ],
+)
+def test_a_flat_opened_during_the_season_owes_the_fee_less_the_days_before_its_heat(opened_on, due):
+    assert opening_due_fen(205440, SEASON, opened_on) == due
+
+
+def test_a_flat_opened_after_the_season_owes_nothing_of_it_and_says_so():
+    with pytest.raises(ValueError, match="after the last day"):
+        opening_due_fen(205440, SEASON, date(2027, 3, 16))
