@@ -34,6 +34,7 @@ CATALOGUE = {
     "not_found": (404, "找不到请求的资源", "Not found"),
     "method_not_allowed": (405, "不支持此请求方法", "Method not allowed"),
     "already_resolved": (409, "该复核事项已处理", "This review item is already resolved"),
+    "household_opened": (409, "该户已开通供热", "This household is already opened"),
     "conflict": (409, "数据冲突，请刷新后重试", "Conflict; reload and try again"),
     "batch_too_large": (413, "一次最多提交 500 条操作、1 MiB", "At most 500 operations and 1 MiB per push"),
     "payload_too_large": (413, "请求体过大", "The request body is too large"),

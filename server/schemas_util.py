@@ -1,6 +1,7 @@
 """Loading a JSON body through a schema, with the catalogue's errors for bad input."""
 import json
 import sys
+from datetime import date
 
 from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
@@ -66,6 +67,12 @@ def load_args(schema):
         return schema.load(request.args.to_dict())
     except ValidationError as e:
         raise ApiError("bad_request", {"fields": e.messages}) from None
+
+
+# A reason says something (an approval with a blank reason is no approval: sync.rules.Approval).
+REASON = [validate.Length(min=1, max=500), validate.Predicate("strip", error="a reason says something")]
+# Days a clerk may type: the rules' dates (deadlines, seasons) are computed from them within this range.
+DAY = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
 
 
 # Every integer a request may carry is bounded (issue 11): past these, a 400, never a number too large for a

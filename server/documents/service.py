@@ -21,6 +21,7 @@ from ..company import company
 from ..complaints.service import dunning_paused
 from ..errors import ApiError
 from ..estate.address import flat_label
+from ..households.accounts import bill_payers
 from ..extensions import db
 from ..models import (Account, Bill, Building, CollectionAction, Complaint, Household, Party, Project,
                       Season, utcnow)
@@ -293,12 +294,17 @@ def snapshot(doc_kind: str, household_id: str, season_id: str, now, company: dic
     if doc_kind == "lawyer_letter":
         query = query.where(Season.due_on < today)
     bills = db.session.execute(query.order_by(Season.starts_on)).all()
-    rows = [{"season": b.season_id, "area_m2": str(b.area_m2), "price_yuan": str(b.price_yuan),
+    # Each season names who owes it (过户, case 2): the seller keeps the arrears issued to him.
+    payers = bill_payers(household_id, [b for b, _ in bills])
+    payer_names = dict(db.session.execute(sa.select(Party.id, Party.name).where(
+        Party.id.in_({a.party_id for a in payers.values() if a is not None}))).all())
+    rows = [{"season": b.season_id, "payer": payer_names.get(payers[b.id].party_id) if payers[b.id] else owner, "area_m2": str(b.area_m2), "price_yuan": str(b.price_yuan),
              "suspended": b.ratio != 1, "ratio_pct": f"{b.ratio * 100:.0f}%", "due_fen": b.due_fen,
              "paid_fen": b.paid_fen, "outstanding_fen": max(b.due_fen - b.paid_fen, 0)} for b, _ in bills if b.due_fen > b.paid_fen]
     total = sum(r["outstanding_fen"] for r in rows)
     if total <= 0:
         return None
+    several_payers = len({r["payer"] for r in rows}) > 1
     account = db.session.execute(sa.select(Account.number, Party.name).join(Party, Party.id == Account.party_id).where(
         Account.household_id == household_id, Account.valid_to.is_(None)).order_by(Account.valid_from.desc())).first()
     days = company["deadline_days" if doc_kind == "notice" else "letter_deadline_days"]
@@ -310,7 +316,7 @@ def snapshot(doc_kind: str, household_id: str, season_id: str, now, company: dic
                           "building": building, "unit": h.unit, "room": h.room,
                           "label": flat_label(building, h.unit, h.room),
                           "address": f"{project} {flat_label(building, h.unit, h.room)}", "area_m2": str(h.area_m2)},
-            "rows": rows, "total_fen": total, "total_daxie": daxie(total, prefix=True),
+            "rows": rows, "several_payers": several_payers, "total_fen": total, "total_daxie": daxie(total, prefix=True),
             "first_season_start_zh": _zh(first_start), "demands": _demands(household_id),
             "company": company}
 

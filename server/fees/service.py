@@ -18,7 +18,7 @@ from ..changes import audit, begin_write, touch
 from ..company import particulars as company_particulars
 from ..errors import ApiError
 from ..extensions import db
-from ..models import (fen_sum, Allocation, Bill, Building, Household, Payment, Project, RateRule, Season, Setting,
+from ..models import (fen_sum, Account, Allocation, Bill, Building, Household, Payment, Project, RateRule, Season, Setting,
                       SuspensionApplication, utcnow)
 from .rules import fee_rules, settings_values
 
@@ -123,9 +123,7 @@ def _rate_for(rates: dict, category: str, heat_source: str) -> RateRule | None:
     return rates.get((category, heat_source, "")) or rates.get((category, "city_network", ""))
 
 
-def issue_bills(season_id: str, user_id: int) -> dict:
-    """Issue the season's bill for every household that has none yet, then roll credit onto them."""
-    begin_write()
+def _season_rates(season_id: str) -> tuple[Season, dict]:
     season = db.session.get(Season, season_id)
     if season is None:
         raise ApiError("not_found", {"season": season_id})
@@ -133,36 +131,75 @@ def issue_bills(season_id: str, user_id: int) -> dict:
         sa.select(RateRule).where(RateRule.season_id == season_id))}
     if not rates:
         raise ApiError("validation_failed", {"season": season_id, "reason": "no rates for this season"})
+    return season, rates
+
+
+def _bill(household: Household, heat_source: str, season: Season, rates: dict, application, account_id,
+          today) -> Bill | None:
+    """A household's bill of the season by its rate and its application for the season (sync.vacancy.
+    season_due_fen: approved at the ratio, resumed or violated in full, none or undecided in full); payer
+    of record: its account valid now (sync.billing.payer_of_record on the issue day). None: no rate."""
+    rate = _rate_for(rates, household.category, heat_source)
+    if rate is None:
+        return None
+    rule = suspensions.rule_season(season)
+    s = application
+    state, ratio, ended_on = (s.status, s.ratio, s.ended_on) if s else (None, Decimal("1"), None)
+    return Bill(household_id=household.id, season_id=season.id, account_id=account_id, area_m2=household.area_m2,
+                price_yuan=rate.price_yuan, ratio=season_ratio(state, ratio, rule, ended_on) if s else Decimal("1"),
+                due_fen=season_due_fen(household.area_m2, rate.price_yuan, state, ratio, rule, ended_on),
+                paid_fen=0, issued_on=today)
+
+
+def bill_one(household: Household, season_id: str) -> Bill:
+    """One household's bill of a season, in the caller's transaction (开通: a flat opened mid-season), its
+    credit rolled onto it. The caller holds the write lock and knows the household has no bill of it."""
+    season, rates = _season_rates(season_id)
+    heat_source = db.session.scalar(sa.select(Project.heat_source).join(Building, Building.project_id == Project.id)
+                                    .where(Building.id == household.building_id))
+    application = db.session.scalar(sa.select(SuspensionApplication).where(
+        SuspensionApplication.household_id == household.id, SuspensionApplication.season_id == season_id,
+        SuspensionApplication.status.in_(_DECIDED)))
+    account_id = db.session.scalar(sa.select(Account.id).where(Account.household_id == household.id,
+                                                               Account.valid_to.is_(None)).order_by(Account.id.desc()))
+    bill = _bill(household, heat_source, season, rates, application, account_id, utcnow().date())
+    if bill is None:
+        raise ApiError("validation_failed", {"season": season_id, "reason": "no rate for this household's use"})
+    db.session.add(bill)
+    db.session.flush()
+    return bill
+
+
+_DECIDED = ("approved", "resumed", "violated")
+
+
+def issue_bills(season_id: str, user_id: int) -> dict:
+    """Issue the season's bill for every household that has none yet, then roll credit onto them."""
+    begin_write()
+    season, rates = _season_rates(season_id)
     billed = set(db.session.scalars(sa.select(Bill.household_id).where(Bill.season_id == season_id)))
     suspensions.carry_accepted_claims(season_id)
-    # Each household's application for the season decides its bill (sync.vacancy.season_due_fen): approved
-    # ones at their ratio, resumed or violated ones in full; applications never decided bill in full.
     decided = {s.household_id: s for s in db.session.scalars(sa.select(SuspensionApplication).where(
-        SuspensionApplication.season_id == season_id,
-        SuspensionApplication.status.in_(("approved", "resumed", "violated"))))}
-    rule_season = suspensions.rule_season(season)
+        SuspensionApplication.season_id == season_id, SuspensionApplication.status.in_(_DECIDED)))}
+    accounts = dict(db.session.execute(sa.select(Account.household_id, sa.func.max(Account.id))
+                                       .where(Account.valid_to.is_(None)).group_by(Account.household_id)).all())
     rows = db.session.execute(sa.select(Household, Project.heat_source).join(
         Building, Building.id == Household.building_id).join(Project, Project.id == Building.project_id)).all()
-    new_bills, missing_rate = [], 0
+    new_bills, missing_rate, today = [], 0, utcnow().date()
     for household, heat_source in rows:
         if household.id in billed or household.status in ("not_opened", "disconnected"):
             continue
-        rate = _rate_for(rates, household.category, heat_source)
-        if rate is None:
+        bill = _bill(household, heat_source, season, rates, decided.get(household.id), accounts.get(household.id),
+                     today)
+        if bill is None:
             missing_rate += 1
-            continue
-        s = decided.get(household.id)
-        state, ratio, ended_on = (s.status, s.ratio, s.ended_on) if s else (None, Decimal("1"), None)
-        new_bills.append(Bill(household_id=household.id, season_id=season_id, area_m2=household.area_m2,
-                              price_yuan=rate.price_yuan,
-                              ratio=season_ratio(state, ratio, rule_season, ended_on) if s else Decimal("1"),
-                              due_fen=season_due_fen(household.area_m2, rate.price_yuan, state, ratio, rule_season,
-                                                     ended_on), paid_fen=0, issued_on=utcnow().date()))
+        else:
+            new_bills.append(bill)
     db.session.add_all(new_bills)
     db.session.flush()
     applied = 0
     for bill in new_bills:
-        applied += _roll_credit(bill)
+        applied += roll_credit(bill)
     # The status follows the season just billed: suspended last season is not suspended now unless again.
     _follow_new_season({b.household_id for b in new_bills}, season_id, user_id)
     audit("season.bills_issued", "season", season_id, None, {"issued": len(new_bills), "credit_applied_fen": applied,
@@ -188,7 +225,7 @@ def _follow_new_season(household_ids: set, season_id: str, user_id: int):
                                  f"{season_id} 账单开出：供热状态随采暖季", user_id)
 
 
-def _roll_credit(bill: Bill) -> int:
+def roll_credit(bill: Bill) -> int:
     """Credit (预存) of the household pays the new bill: allocations from the payments that carry it."""
     if credit_of(bill.household_id) <= 0:
         return 0

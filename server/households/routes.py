@@ -8,7 +8,9 @@ from ..openapi import EXTRA
 from ..schemas_util import load_args, load_json
 from . import schemas as s
 from ..dunning import service as dunning
+from . import accounts
 from . import area as area_service
+from . import opening
 from . import export as export_service
 from . import service
 
@@ -60,7 +62,27 @@ def area(household_id):
                                                 body["approve_closed"], g.user))
 
 
+@bp.post("/<household_id>/transfer")
+@authenticate("clerk", "admin")
+def transfer(household_id):
+    """过户: the buyer's account from a day; bills issued before it keep the seller as payer (case 2)."""
+    body = load_json(s.transfer_in)
+    return s.account_out.dump(accounts.transfer(household_id, body["new_owner"], body["from_"], body["reason"],
+                                                body["agreement_seasons"], g.user)), 201
+
+
+@bp.post("/<household_id>/open")
+@authenticate("clerk", "admin")
+def open_household(household_id):
+    """开通: a flat not yet opened gets heat from a day, and that season's bill."""
+    body = load_json(s.open_in)
+    return s.bill_out.dump(opening.open_household(household_id, body["season"], body["from_"], body["reason"],
+                                                  g.user)), 201
+
+
 EXTRA.update({
+    "households.transfer": (None, s.TransferIn, s.AccountOut, 201),
+    "households.open_household": (None, s.OpeningIn, s.OpenedBill, 201),
     "households.area": (None, s.AreaIn, s.AreaOut, 200),
     "households.search": (s.SearchArgs, None, s.HouseholdList, 200),
     "households.detail": (None, None, s.HouseholdDetail, 200),

@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from sync.money import parse_area
 
-from ..schemas_util import PageArgs
+from ..schemas_util import DAY, REASON, PageArgs
 
 STATUSES = ["active", "suspended", "not_opened", "disconnected"]
 
@@ -50,6 +50,7 @@ class HouseholdDetail(HouseholdRow):
     category = fields.String()
     area_source = fields.String()
     area_checked_on = fields.String(allow_none=True)
+    opened_on = fields.String(allow_none=True)
     loop_type = fields.String()
     owners = fields.List(fields.Dict())
     payers = fields.List(fields.Dict())
@@ -116,6 +117,64 @@ class AreaOut(Schema):
     notice = fields.Dict(allow_none=True)
 
 
+class NewOwner(Schema):
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=120),
+                                                  validate.Predicate("strip", error="a name says something")])
+    phone = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
+
+
+class TransferIn(Schema):
+    new_owner = fields.Nested(NewOwner, required=True)
+    from_ = fields.Date(required=True, data_key="from", validate=DAY)
+    reason = fields.String(required=True, validate=REASON)
+    # seasons whose debt a written buyer/seller agreement moves to the buyer (DOMAIN.md case 2)
+    agreement_seasons = fields.List(fields.String(validate=validate.Regexp(r"^\d{4}-\d{4}$")), load_default=list,
+                                    validate=validate.Length(max=20))
+
+
+class Party(Schema):
+    name = fields.String()
+    kind = fields.String()
+
+
+class PreviousAccount(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    valid_to = fields.String()
+
+
+class AccountOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    household_id = fields.String()
+    party = fields.Nested(Party)
+    contract_kind = fields.String()
+    valid_from = fields.String()
+    valid_to = fields.String(allow_none=True)
+    previous = fields.Nested(PreviousAccount, allow_none=True)
+    seasons_moved = fields.List(fields.String())
+
+
+class OpeningIn(Schema):
+    season = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{4}$"))
+    from_ = fields.Date(required=True, data_key="from", validate=DAY)
+    reason = fields.String(required=True, validate=REASON)
+
+
+class OpenedBill(Schema):
+    id = fields.Integer()
+    household_id = fields.String()
+    season = fields.String(attribute="season_id")
+    account_id = fields.Integer(allow_none=True)
+    area_m2 = fields.Decimal(as_string=True, places=2)
+    price_yuan = fields.Decimal(as_string=True, places=2)
+    ratio = fields.Decimal(as_string=True)
+    due_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    balance_fen = fields.Function(lambda b: max(b.due_fen - b.paid_fen, 0))
+    issued_on = fields.Date()
+
+
 class DebtList(Schema):
     items = fields.List(fields.Dict())
     total = fields.Integer()
@@ -124,3 +183,4 @@ class DebtList(Schema):
 search_args, household_list, household_detail, debt_list = SearchArgs(), HouseholdList(), HouseholdDetail(), DebtList()
 export_args = ExportArgs()
 area_in, area_out = AreaIn(), AreaOut()
+transfer_in, account_out, open_in, bill_out = TransferIn(), AccountOut(), OpeningIn(), OpenedBill()

@@ -20,6 +20,7 @@ from ..models import (Account, Assignment, Bill, BillAdjustment, Building, Field
                       Household, Party, Payment, Project, ReviewItem, Season, SuspensionApplication, User)
 from ..refunds import service as refunds
 from ..suspensions import service as suspensions
+from . import accounts
 from ..estate.address import flat_label
 from ..timefmt import iso_utc
 
@@ -116,6 +117,7 @@ def detail(household_id: str) -> dict:
     out = _row(*row)
     out.update(category=h.category, area_source=h.area_source, loop_type=h.loop_type,
                area_checked_on=h.area_checked_on.isoformat() if h.area_checked_on else None,
+               opened_on=h.opened_on.isoformat() if h.opened_on else None,
                owners=[{"name": name, "kind": h.owner.kind, "phone_masked": masked_phone(h.owner.phone)}
                        for name in owner.split("、")],
                payers=_payers(h.id), bills=_bills(h.id), payments=_payments(h.id),
@@ -127,19 +129,27 @@ def detail(household_id: str) -> dict:
 
 
 def _payers(household_id):
-    rows = db.session.execute(sa.select(Account, Party.name).join(Party, Party.id == Account.party_id)
+    """Every account of the flat, the current one marked: the seller's stays listed with what it owes."""
+    rows = db.session.execute(sa.select(Account, Party).join(Party, Party.id == Account.party_id)
                               .where(Account.household_id == household_id).order_by(Account.valid_from)).all()
-    return [{"number": a.number, "name": name, "contract_kind": a.contract_kind, "valid_from": a.valid_from.isoformat(),
-             "valid_to": a.valid_to.isoformat() if a.valid_to else None} for a, name in rows]
+    return [{"id": a.id, "number": a.number, "name": p.name, "kind": p.kind, "phone_masked": masked_phone(p.phone),
+             "contract_kind": a.contract_kind, "valid_from": a.valid_from.isoformat(),
+             "valid_to": a.valid_to.isoformat() if a.valid_to else None, "current": a.valid_to is None}
+            for a, p in rows]
 
 
 def _bills(household_id):
     rows = db.session.execute(sa.select(Bill, Season.due_on).join(Season, Season.id == Bill.season_id)
                               .where(Bill.household_id == household_id).order_by(Season.starts_on)).all()
+    payers = accounts.bill_payers(household_id, [b for b, _ in rows])
+    names = dict(db.session.execute(sa.select(Party.id, Party.name).where(
+        Party.id.in_({a.party_id for a in payers.values() if a is not None}))).all())
     return [{"season": b.season_id, "area_m2": f"{b.area_m2:.2f}", "price_yuan": f"{b.price_yuan:.2f}",
              "ratio": str(b.ratio), "due_fen": b.due_fen, "paid_fen": b.paid_fen,
              "balance_fen": max(b.due_fen - b.paid_fen, 0), "issued_on": b.issued_on.isoformat(),
-             "due_on": due_on.isoformat() if due_on else None} for b, due_on in rows]
+             "due_on": due_on.isoformat() if due_on else None,
+             "payer": names.get(payers[b.id].party_id) if payers[b.id] else None,
+             "account_no": payers[b.id].number if payers[b.id] else None} for b, due_on in rows]
 
 
 def _payments(household_id):

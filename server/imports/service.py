@@ -22,6 +22,7 @@ from sync.onboarding import COLUMNS, RowError, check_row, duplicates, find_colum
 from ..changes import audit, audit_rows, begin_write, insert_rows, touch
 from ..errors import CATALOGUE
 from ..extensions import db
+from ..households.accounts import free_numbers, party_kind
 from ..households.names import initials
 from ..labels import table as label_table
 from ..models import Account, Building, Household, Party, Project, utcnow
@@ -192,9 +193,9 @@ def _create(state: _State, creates, user_id: int, now, reason: str):
                      "entity_id": str(bid), "before": None, "after": {"project_id": p, "name": name},
                      "reason": reason} for bid, p, name in made])
     party_ids = db.session.scalars(sa.insert(Party).returning(Party.id, sort_by_parameter_order=True), [
-        {"kind": _kind(r.owner_name), "name": r.owner_name, "phone": r.phone} for r, _ in creates]).all()
+        {"kind": party_kind(r.owner_name), "name": r.owner_name, "phone": r.phone} for r, _ in creates]).all()
     households, accounts, audits = [], [], []
-    numbers = iter(_free_numbers(sum(1 for r, _ in creates if not r.number), {r.number for r, _ in creates}))
+    numbers = iter(free_numbers(sum(1 for r, _ in creates if not r.number), {r.number for r, _ in creates}))
     since = posting_date(now)
     for (r, p), party_id in zip(creates, party_ids):
         hid = new_id()
@@ -215,25 +216,6 @@ def _create(state: _State, creates, user_id: int, now, reason: str):
     insert_rows(Account, accounts)
     audit_rows(audits)
     touch([h["id"] for h in households], now=now)  # its creation is a household's first change (DESIGN.md inv. 7)
-
-
-def _kind(name: str) -> str:
-    return "developer" if "地产" in name or "开发" in name else "company" if "公司" in name else "person"
-
-
-def _free_numbers(count: int, taken: set) -> list[str]:
-    """户号 for rows that gave none: HY and seven digits, after the highest in use (the write lock is held)."""
-    if not count:
-        return []
-    top = db.session.scalar(sa.select(sa.func.max(Account.number)).where(Account.number.like("HY_______")))
-    start = int(top[2:]) + 1 if top and top[2:].isdigit() else 1
-    out, n = [], start
-    while len(out) < count:
-        candidate = f"HY{n:07d}"
-        n += 1
-        if candidate not in taken:
-            out.append(candidate)
-    return out
 
 
 _SET_HOUSEHOLD = (sa.update(Household.__table__).where(Household.__table__.c.id == sa.bindparam("b_id")))

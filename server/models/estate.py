@@ -58,6 +58,7 @@ class Household(Model):
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("party.id"))
     owner_initials: Mapped[str] = mapped_column(sa.String(40), default="")
     dunning_stage: Mapped[str] = mapped_column(sa.String(20), default="none")
+    opened_on: Mapped[date | None]  # 开通: heat from this day (POST /households/<id>/open)
     created_at: Mapped[datetime] = created_at()
     building: Mapped[Building] = relationship(lazy="joined")
     owner: Mapped[Party] = relationship(lazy="joined")

@@ -1,12 +1,7 @@
 """报停 on the wire (OFFICE.md, "A household's life")."""
-from datetime import date
-
 from marshmallow import Schema, fields, validate
 
-# A reason says something (an approval with a blank reason is no approval: sync.rules.Approval).
-REASON = [validate.Length(min=1, max=500), validate.Predicate("strip", error="a reason says something")]
-# Days a clerk may type: the rules' dates (deadlines, seasons) are computed from them within this range.
-DAY = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
+from ..schemas_util import DAY, REASON
 
 
 class ApplyIn(Schema):

@@ -38,7 +38,7 @@ ROLES = {
     "estate.projects": OFFICE, "estate.grid": OFFICE,
     "estate.create_project": ADMIN, "estate.create_building": ADMIN, "imports.households": ADMIN,
     "imports.households_template": OFFICE, "households.export": OFFICE,
-    "households.area": OFFICE, "suspensions.apply": OFFICE, "suspensions.approve": OFFICE,
+    "households.area": OFFICE, "households.transfer": OFFICE, "households.open_household": OFFICE, "suspensions.apply": OFFICE, "suspensions.approve": OFFICE,
     "suspensions.reject": OFFICE, "suspensions.end": OFFICE,
     "complaints.open_complaint": OFFICE, "complaints.list_complaints": OFFICE, "complaints.complaint": OFFICE,
     "complaints.follow_up": OFFICE, "complaints.close": OFFICE, "complaints.satisfaction": OFFICE,

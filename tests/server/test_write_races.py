@@ -205,6 +205,11 @@ def test_every_write_endpoint_answers_without_a_500_while_pushes_run_on_the_othe
             "season": "2026-2027", "household_ids": c01.households[:2]}, token=clerk),
         "households.area": lambda i: call(server, "POST", f"/api/v1/households/{c01.households[5]}/area", {
             "area_m2": f"{85 + i}.60", "source": "certificate", "reason": "race test"}, token=clerk),
+        "households.transfer": lambda i: call(server, "POST", f"/api/v1/households/{c01.households[3]}/transfer", {
+            "new_owner": {"name": f"赛跑{i}"}, "from": today.isoformat(), "reason": "race test"}, token=clerk),
+        "households.open_household": lambda i: call(server, "POST", f"/api/v1/households/{c01.households[4]}/open",
+                                                    {"season": "2026-2027", "from": today.isoformat(),
+                                                     "reason": "race test"}, token=clerk),
         "suspensions.apply": lambda i: call(server, "POST", f"/api/v1/households/{c01.households[6]}/suspensions", {
             "season": "2026-2027", "applied_on": "2026-09-01", "reason": "race test"}, token=clerk),
         "suspensions.approve": lambda i: call(server, "POST", f"/api/v1/suspensions/{suspension(i, 0)}/approve",
