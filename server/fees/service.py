@@ -226,8 +226,10 @@ def _follow_new_season(household_ids: set, season_id: str, user_id: int):
 
 
 def roll_credit(bill: Bill) -> int:
-    """Credit (预存) of the household pays the new bill: allocations from the payments that carry it."""
-    if credit_of(bill.household_id) <= 0:
+    """Credit (预存) of the household pays the new bill: allocations from the payments that carry it, never
+    more than the credit left (a refund paid out took its share: that money is no longer there)."""
+    budget = credit_of(bill.household_id)
+    if budget <= 0:
         return 0
     used = 0
     payments = db.session.execute(
@@ -238,7 +240,7 @@ def roll_credit(bill: Bill) -> int:
         .group_by(Payment.id, Payment.amount_fen).order_by(Payment.id)).all()
     for payment_id, amount, allocated in payments:
         left = amount - allocated
-        need = bill.due_fen - bill.paid_fen
+        need = min(bill.due_fen - bill.paid_fen, budget - used)
         if left <= 0 or need <= 0:
             continue
         allocations, _ = allocate(left, [OpenBill(bill.season_id, need)])

@@ -296,3 +296,15 @@ def test_the_refund_list_filters_by_state_and_household_and_pages(client, clerk,
     assert (body["total"], body["per_page"], [i["id"] for i in body["items"]]) == (2, 1, [ids[2]])
     assert client.get("/api/v1/refunds", query_string={"state": "lost"}, headers=clerk.headers).status_code == 400
     assert client.get("/api/v1/refunds", headers=phone.headers).status_code == 403  # collectors do not refund
+
+
+def test_credit_refunded_does_not_also_pay_next_seasons_bill(client, clerk, admin, phone):
+    from tests.server.test_suspensions import NEXT, next_season
+    hid = paid_flat(client, clerk, phone, amount=FULL + 5000)
+    status, body = propose(client, clerk, hid, kind="overpayment", reason="多缴退回")
+    assert status == 201 and decide(client, clerk, body["id"], "approve", reason="批准")[0] == 200
+    assert decide(client, clerk, body["id"], "pay", method="cash", paid_on=today().isoformat())[0] == 200
+    next_season(client, admin)
+    # the 50 元 went back to the owner: it is not there to roll onto the new season as well
+    assert bill(hid, NEXT).paid_fen == 0 and credit_of(hid) == 0
+    check_invariants()
