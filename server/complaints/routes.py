@@ -65,6 +65,6 @@ EXTRA.update({
     "complaints.list_complaints": (s.ListArgs, None, s.ComplaintListOut, 200),
     "complaints.complaint": (None, None, s.ComplaintOut, 200),
     "complaints.follow_up": (None, s.FollowUpIn, s.FollowUpOut, 201),
-    "complaints.close": (None, s.CloseIn, s.ComplaintOut, 200),
+    "complaints.close": (None, s.ComplaintCloseIn, s.ComplaintOut, 200),
     "complaints.satisfaction": (s.ReportArgs, None, s.SatisfactionOut, 200),
 })

@@ -21,7 +21,7 @@ class FollowUpIn(Schema):
     satisfaction = fields.Integer(load_default=None, allow_none=True, strict=True, validate=SATISFACTION)
 
 
-class CloseIn(Schema):
+class ComplaintCloseIn(Schema):
     resolution = fields.String(required=True, validate=TEXT)
     satisfaction = fields.Integer(load_default=None, allow_none=True, strict=True, validate=SATISFACTION)
     compensation_fen = fields.Integer(load_default=None, allow_none=True, strict=True,
@@ -89,5 +89,5 @@ class SatisfactionOut(Schema):
     items = fields.List(fields.Nested(ProjectSatisfactionOut))
 
 
-open_in, follow_up_in, close_in, list_args, report_args = OpenIn(), FollowUpIn(), CloseIn(), ListArgs(), ReportArgs()
+open_in, follow_up_in, close_in, list_args, report_args = OpenIn(), FollowUpIn(), ComplaintCloseIn(), ListArgs(), ReportArgs()
 complaint_out, list_out, follow_up_out, satisfaction_out = ComplaintOut(), ComplaintListOut(), FollowUpOut(), SatisfactionOut()

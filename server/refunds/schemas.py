@@ -14,12 +14,19 @@ class ProposeIn(Schema):
     days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=366))  # ≤ legal days: the service
     # The failing rooms' areas come from the signed temperature records (case 9); a clerk's figure is not
     # evidence, so area_m2 is accepted for the record's shape and checked only as a number.
-    area_m2 = fields.Decimal(load_default=None, places=2, validate=validate.Range(min=0, max=100000))
-    ratio = fields.Decimal(load_default=None, validate=validate.Range(min=0, max=1, min_inclusive=False))
+    # Bounds on decimals are checked below: a Range on a Decimal field writes string bounds into the OpenAPI
+    # document, which is not valid JSON Schema.
+    area_m2 = fields.Decimal(load_default=None, places=2)
+    ratio = fields.Decimal(load_default=None)
     reason = fields.String(required=True, validate=REASON)
 
     @validates_schema
     def _figures_of_kind(self, data, **_):
+        area, ratio = data.get("area_m2"), data.get("ratio")
+        if area is not None and not (area.is_finite() and 0 <= area <= 100000):
+            raise ValidationError("must be between 0 and 100000", "area_m2")
+        if ratio is not None and not (ratio.is_finite() and 0 < ratio <= 1):
+            raise ValidationError("must be more than 0 and at most 1", "ratio")
         if data["kind"] == "no_heat" and data.get("days") is None:
             raise ValidationError("required for a no-heat refund", "days")
         if data["kind"] == "low_temperature" and data.get("ratio") is None:
